@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make demo` and `make test`; both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_TARGETS ?= [climate action,China–Russia cooperation,tariffs on imports,the new bus lanes]
+
+.PHONY: setup demo test test-all clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# CPU build of torch from the local wheel; an unpinned torch would pull a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP)
+
+demo: setup
+	$(PY) scripts/infer.py input_path=examples output_dir=outputs/demo targets='$(DEMO_TARGETS)'
+
+test: setup
+	$(PY) -m pytest -q
+
+test-all: setup
+	$(PY) -m pytest -q -m ''
+
+clean:
+	rm -rf outputs

@@ -1,0 +1,210 @@
+"""Load input documents into one table, one row per input record, broken records included.
+
+Reads a .txt file, a folder of .txt files (doc_id = file stem), .jsonl, .csv, .parquet, or a
+folder written by ``datasets.save_to_disk``.  Records need ``id`` (or ``doc_id``) and ``text``;
+an optional ``targets`` list; other fields are kept as JSON in ``meta``.
+
+A record that cannot be used (invalid JSON, invalid UTF-8, no or non-string or empty text,
+duplicate id, bad targets) becomes a row with ``status="error"`` and a message a person
+understands; it never stops the run.  Problems with the input as a whole (the path does not
+exist, the format is unknown) raise :class:`InputError` before any work starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+from typing import Any, Iterator
+
+from datasets import Dataset, Features, Sequence, Value, load_from_disk
+
+log = logging.getLogger(__name__)
+
+FORMATS = (".txt", ".jsonl", ".csv", ".parquet")
+
+DOCUMENT_FEATURES = Features(
+    {
+        "doc_id": Value("string"),
+        "text": Value("string"),
+        "targets": Sequence(Value("string")),
+        "status": Value("string"),
+        "error": Value("string"),
+        "source": Value("string"),  # file (and line) the record came from
+        "meta": Value("string"),  # other input fields, as JSON
+    }
+)
+
+
+class InputError(ValueError):
+    """The input as a whole is unusable; raised before any work starts."""
+
+
+def _row(doc_id: str, text: Any, source: str, targets: Any = None, meta: dict | None = None,
+         error: str | None = None) -> dict:
+    if error is None:
+        error = _check_record(text, targets)
+    ok = error is None
+    return {
+        "doc_id": str(doc_id),
+        "text": text if ok else "",
+        "targets": list(targets or []) if ok else [],
+        "status": "ok" if ok else "error",
+        "error": error,
+        "source": source,
+        "meta": json.dumps(meta or {}, ensure_ascii=False, default=str, sort_keys=True),
+    }
+
+
+def _check_record(text: Any, targets: Any) -> str | None:
+    if text is None:
+        return "record has no 'text' field"
+    if not isinstance(text, str):
+        return f"'text' must be a string, got {type(text).__name__}"
+    if not text.strip():
+        return "text is empty"
+    if targets is not None and (
+        not isinstance(targets, (list, tuple)) or not all(isinstance(t, str) and t.strip() for t in targets)
+    ):
+        return "'targets' must be a list of non-empty strings"
+    return None
+
+
+def _decode(data: bytes) -> tuple[str | None, str | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+
+
+def _read_txt(path: Path) -> Iterator[dict]:
+    text, error = _decode(path.read_bytes())
+    # A byte-order mark is not part of the text anyone wants offsets into.
+    if text is not None and text.startswith("\ufeff"):
+        text = text[1:]
+    yield _row(path.stem, text, str(path), error=error)
+
+
+def _record_row(record: Any, fallback_id: str, source: str) -> dict:
+    if not isinstance(record, dict):
+        return _row(fallback_id, None, source, error=f"expected a JSON object, got {type(record).__name__}")
+    record = dict(record)
+    doc_id = record.pop("id", None)
+    if doc_id is None:
+        doc_id = record.pop("doc_id", None)
+    doc_id = fallback_id if doc_id is None or doc_id == "" else doc_id
+    text = record.pop("text", None)
+    targets = record.pop("targets", None)
+    return _row(doc_id, text, source, targets=targets, meta=record)
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            source = f"{path}:{number}"
+            fallback_id = f"{path.stem}:{number}"
+            if not raw.strip():
+                continue
+            line, error = _decode(raw)
+            if error:
+                yield _row(fallback_id, None, source, error=error)
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield _row(fallback_id, None, source, error=f"invalid JSON on line {number}: {exc.msg}")
+                continue
+            yield _record_row(record, fallback_id, source)
+
+
+def _parse_targets(value: Any) -> Any:
+    """CSV cells hold targets as a JSON list or as ``a; b; c``."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if value.lstrip().startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value  # rejected by the record check with a clear message
+    return [t.strip() for t in value.split(";") if t.strip()]
+
+
+def _read_csv(path: Path) -> Iterator[dict]:
+    text, error = _decode(path.read_bytes())
+    if error:
+        raise InputError(f"{path}: {error}")
+    for number, record in enumerate(csv.DictReader(text.splitlines(keepends=True)), start=2):
+        if "targets" in record:
+            record["targets"] = _parse_targets(record["targets"])
+        yield _record_row(record, f"{path.stem}:{number}", f"{path}:{number}")
+
+
+def _read_table(table: Any, source: str, stem: str) -> Iterator[dict]:
+    for number, record in enumerate(table, start=1):
+        yield _record_row(record, f"{stem}:{number}", f"{source}:{number}")
+
+
+def _read_parquet(path: Path) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise InputError(f"{path}: cannot read Parquet ({exc})") from exc
+    yield from _read_table(table.to_pylist(), str(path), path.stem)
+
+
+def _records(path: Path) -> Iterator[dict]:
+    if path.is_dir():
+        if (path / "dataset_info.json").exists() or (path / "state.json").exists():
+            yield from _read_table(load_from_disk(str(path)), str(path), path.name)
+            return
+        files = sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file())
+        if not files:
+            raise InputError(f"input_path {str(path)!r} is a folder with no .txt files")
+        for file in files:
+            yield from _read_txt(file)
+        return
+    readers = {".txt": _read_txt, ".jsonl": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(
+            f"input_path {str(path)!r}: unknown format {path.suffix or '(no extension)'!r}; "
+            f"expected a folder or one of {', '.join(FORMATS)}"
+        )
+    yield from reader(path)
+
+
+def _mark_duplicates(rows: list[dict]) -> None:
+    first_seen: dict[str, str] = {}
+    for row in rows:
+        if row["doc_id"] in first_seen:
+            row.update(status="error", text="", targets=[],
+                       error=f"duplicate id {row['doc_id']!r} (first used at {first_seen[row['doc_id']]}); "
+                             "this record was skipped")
+        else:
+            first_seen[row["doc_id"]] = row["source"]
+
+
+def check_input_path(path: str | Path) -> Path:
+    """Fail fast, with one line naming the problem, if ``path`` cannot be read at all."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"input_path {str(path)!r} does not exist")
+    if path.is_file() and path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"input_path {str(path)!r}: unknown format {path.suffix or '(no extension)'!r}; "
+            f"expected a folder or one of {', '.join(FORMATS)}"
+        )
+    return path
+
+
+def load_documents(path: str | Path) -> Dataset:
+    """Read every record under ``path`` into the documents table (see module docstring)."""
+    path = check_input_path(path)
+    rows = list(_records(path))
+    _mark_duplicates(rows)
+    errors = sum(row["status"] == "error" for row in rows)
+    log.info("read %d documents from %s (%d with errors)", len(rows), path, errors)
+    return Dataset.from_list(rows, features=DOCUMENT_FEATURES)

@@ -1,0 +1,118 @@
+"""The pipeline stages, each a function from the documents table to the documents table.
+
+    load_documents -> add_quotes -> add_attributions -> add_stances -> write_artifacts
+
+Each stage states the columns it needs and the ones it adds or fills.  Quotes travel inside
+the documents table (a ``quotes`` list column of :class:`pipeline.spans.QuoteSpan` records)
+until the writer flattens them into one row per quote.  Stages know nothing about Hydra or
+files; the segmenter, attributor and classifier are passed in already built.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Sequence
+
+from datasets import Dataset, Features, Sequence as SequenceFeature, Value
+
+from pipeline.documents import DOCUMENT_FEATURES
+from pipeline.spans import QuoteSpan
+from pipeline.stance.classifier import StanceClassifier
+
+log = logging.getLogger(__name__)
+
+STANCE_FEATURES = {"target": Value("string"), "label": Value("string"), "score": Value("float32")}
+QUOTE_FEATURES = {
+    "start": Value("int64"),
+    "end": Value("int64"),
+    "kind": Value("string"),
+    "cue": Value("string"),
+    "cue_start": Value("int64"),
+    "cue_end": Value("int64"),
+    "speaker_mention": Value("string"),
+    "speaker_start": Value("int64"),
+    "speaker_end": Value("int64"),
+    "speaker": Value("string"),
+    "attribution_score": Value("float32"),
+    "stances": [STANCE_FEATURES],
+}
+DOCUMENTS_WITH_QUOTES = Features({**DOCUMENT_FEATURES, "quotes": [QUOTE_FEATURES]})
+
+FindQuotes = Callable[[str], list[QuoteSpan]]
+Attribute = Callable[[str, list[QuoteSpan]], list[QuoteSpan]]
+
+
+def _spans(quotes: list[dict]) -> list[QuoteSpan]:
+    return [QuoteSpan(**quote) for quote in quotes]
+
+
+def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
+    """Segment: needs ``text``, ``status``; adds ``quotes`` (content span and kind)."""
+
+    def segment(row: dict) -> dict:
+        if row["status"] != "ok":
+            return {"quotes": []}
+        return {"quotes": [q.to_dict() for q in find_quotes(row["text"])]}
+
+    return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
+                         load_from_cache_file=False)
+
+
+def add_attributions(documents: Dataset, attribute: Attribute,
+                     resolve: Callable[[str, list[QuoteSpan]], list[QuoteSpan]]) -> Dataset:
+    """Attribute: needs ``text``, ``quotes``; fills each quote's cue, source mention and speaker.
+
+    ``attribute`` links a content span to its source mention and cue; ``resolve`` turns the
+    mention into the document's canonical name for that speaker (or leaves it None).
+    """
+
+    def link(row: dict) -> dict:
+        if not row["quotes"]:
+            return {"quotes": row["quotes"]}
+        quotes = resolve(row["text"], attribute(row["text"], _spans(row["quotes"])))
+        return {"quotes": [q.to_dict() for q in quotes]}
+
+    return documents.map(link, features=DOCUMENTS_WITH_QUOTES, desc="attribute speakers",
+                         load_from_cache_file=False)
+
+
+def document_targets(row_targets: Sequence[str], config_targets: Sequence[str]) -> list[str]:
+    """Targets for one document: the configured ones, then the document's own, without repeats."""
+    seen: dict[str, None] = {}
+    for target in list(config_targets) + list(row_targets or []):
+        seen.setdefault(target.strip(), None)
+    return list(seen)
+
+
+def add_stances(documents: Dataset, classifier: StanceClassifier | None,
+                targets: Sequence[str] = ()) -> Dataset:
+    """Stance: needs ``quotes``, ``targets``; fills each quote's ``stances`` for its document's targets.
+
+    All (target, quote) pairs of the table are classified together, so batches are full and
+    length-sorted; documents without quotes or without targets cost nothing.
+    """
+    rows = documents.select_columns(["text", "targets", "quotes"]).to_list()
+    pairs: list[tuple[int, int, str]] = []  # (row, quote, target)
+    for r, row in enumerate(rows):
+        for q in range(len(row["quotes"])):
+            for target in document_targets(row["targets"], targets):
+                pairs.append((r, q, target))
+    if not pairs:
+        return documents
+    if classifier is None:
+        raise ValueError("targets were given but no stance classifier is configured")
+    texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
+    predictions = classifier.predict([t for _, _, t in pairs], texts)
+    stances: dict[tuple[int, int], list[dict]] = {}
+    for (r, q, target), prediction in zip(pairs, predictions):
+        stances.setdefault((r, q), []).append(
+            {"target": target, "label": prediction.label, "score": prediction.score})
+
+    def fill(row: dict, index: int) -> dict:
+        quotes = row["quotes"]
+        for q, quote in enumerate(quotes):
+            quote["stances"] = stances.get((index, q), [])
+        return {"quotes": quotes}
+
+    return documents.map(fill, with_indices=True, features=DOCUMENTS_WITH_QUOTES,
+                         desc="attach stances", load_from_cache_file=False)

@@ -1,0 +1,1 @@
+"""Stance toward a target: corpora, featurisation, the classifier and its training."""

@@ -1,0 +1,190 @@
+"""Readers for the stance corpora, each into one table: ``target``, ``text``, ``label``.
+
+Every reader maps its corpus' own labels onto ``against`` / ``favor`` / ``neutral`` and keeps
+a ``group`` column (topic, article or target) used to carve dev splits without leakage.
+Readers read the files exactly as distributed (see ../shared/data/stance/*/README.md);
+the withheld test files have the same formats, so evaluation uses the same readers.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+LABELS = ("against", "favor", "neutral")
+COLUMNS = ["target", "text", "label", "group", "mention_start", "mention_end"]
+
+GWSD_TARGET = "climate change is a serious concern"
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["mention_start"] = frame["mention_start"].fillna(-1).astype(int)
+    frame["mention_end"] = frame["mention_end"].fillna(-1).astype(int)
+    bad = set(frame["label"]) - set(LABELS)
+    if bad:
+        raise ValueError(f"unmapped labels {sorted(bad)}")
+    return frame
+
+
+def read_vast(path: str | Path) -> pd.DataFrame:
+    """VAST CSV (``post``, ``topic_str``, ``label`` 0=con 1=pro 2=neutral)."""
+    labels = {0: "against", 1: "favor", 2: "neutral"}
+    raw = pd.read_csv(path, keep_default_na=False)
+    rows = [
+        {"target": r.topic_str, "text": r.post, "label": labels[int(r.label)], "group": r.new_topic}
+        for r in raw.itertuples(index=False)
+    ]
+    return _frame(rows)
+
+
+def read_newsmtsc(path: str | Path) -> pd.DataFrame:
+    """NewsMTSC JSONL, original (one sentence, several targets) or ``hf/`` (one target a line).
+
+    Sentiment toward the mentioned person is read as stance: neg/neu/pos -> against/neutral/favor.
+    The mention's character span is kept so featurisation can mark it in the sentence.
+    """
+    by_polarity = {2.0: "against", 4.0: "neutral", 6.0: "favor", -1: "against", 0: "neutral", 1: "favor"}
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if "targets" in record:
+                sentence = record["sentence_normalized"]
+                targets = record["targets"]
+                group = record.get("primary_gid", "")
+            else:
+                sentence = record["sentence"]
+                targets = [record]
+                group = record.get("id", "")
+            for target in targets:
+                rows.append(
+                    {
+                        "target": target["mention"],
+                        "text": sentence,
+                        "label": by_polarity[target["polarity"]],
+                        "group": group,
+                        "mention_start": target["from"],
+                        "mention_end": target["to"],
+                    }
+                )
+    return _frame(rows)
+
+
+def read_gwsd(path: str | Path) -> pd.DataFrame:
+    """GWSD TSV against the fixed proposition "climate change is a serious concern".
+
+    Label rule: the argmax of the authors' posteriors (``agree``/``neutral``/``disagree``) where
+    they exist; otherwise the strict majority of the raw worker votes; rows with neither are dropped.
+    """
+    labels = {"agree": "favor", "agrees": "favor", "disagree": "against", "disagrees": "against",
+              "neutral": "neutral"}
+    raw = pd.read_csv(path, sep="\t", keep_default_na=True)
+    workers = [c for c in raw.columns if c.startswith("worker_")]
+    rows = []
+    for r in raw.to_dict("records"):
+        posterior = {k: r.get(k) for k in ("agree", "neutral", "disagree")}
+        if all(pd.notna(v) for v in posterior.values()):
+            label = labels[max(posterior, key=lambda k: float(posterior[k]))]
+        else:
+            votes = Counter(str(r[w]) for w in workers if pd.notna(r[w]))
+            if not votes:
+                continue
+            (top, count), = votes.most_common(1)
+            if count * 2 <= sum(votes.values()) or top not in labels:
+                continue
+            label = labels[top]
+        rows.append({"target": GWSD_TARGET, "text": r["sentence"], "label": label, "group": str(r["guid"])})
+    return _frame(rows)
+
+
+def read_ibm(path: str | Path) -> pd.DataFrame:
+    """IBM Claim Stance CSV: the debate motion is the target, PRO/CON the label (no neutral)."""
+    labels = {"PRO": "favor", "CON": "against"}
+    raw = pd.read_csv(path, keep_default_na=False)
+    rows = [
+        {"target": r["topicText"], "text": r["claims.claimCorrectedText"],
+         "label": labels[r["claims.stance"]], "group": str(r["topicId"])}
+        for r in raw.to_dict("records")
+    ]
+    return _frame(rows)
+
+
+def read_semeval(path: str | Path, split: str = "val") -> pd.DataFrame:
+    """SemEval-2016 Task 6: the official TSV (ID, Target, Tweet, Stance), or a TweetEval folder.
+
+    For a TweetEval folder (``<target>/<split>_text.txt`` + ``<split>_labels.txt``), ``split``
+    picks train / val / test.
+    """
+    path = Path(path)
+    labels = {"FAVOR": "favor", "AGAINST": "against", "NONE": "neutral"}
+    rows = []
+    if path.is_dir():
+        tweeteval = {"0": "neutral", "1": "against", "2": "favor"}
+        names = {"abortion": "Legalization of Abortion", "atheism": "Atheism",
+                 "climate": "Climate Change is a Real Concern", "feminist": "Feminist Movement",
+                 "hillary": "Hillary Clinton"}
+        text_files = sorted(path.glob(f"*/{split}_text.txt"))
+        if not text_files:
+            raise FileNotFoundError(f"no */{split}_text.txt under {path}")
+        for text_file in text_files:
+            folder = text_file.parent
+            texts = text_file.read_text(encoding="utf-8").splitlines()
+            gold = (folder / f"{split}_labels.txt").read_text(encoding="utf-8").split()
+            if len(texts) != len(gold):
+                raise ValueError(f"{folder}: {len(texts)} texts but {len(gold)} labels")
+            target = names.get(folder.name, folder.name)
+            rows += [{"target": target, "text": t.strip(), "label": tweeteval[g], "group": target}
+                     for t, g in zip(texts, gold)]
+    else:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                rows.append({"target": r["Target"], "text": r["Tweet"],
+                             "label": labels[r["Stance"].strip()], "group": r["Target"]})
+    return _frame(rows)
+
+
+READERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "vast": read_vast,
+    "newsmtsc": read_newsmtsc,
+    "gwsd": read_gwsd,
+    "ibm": read_ibm,
+    "semeval": read_semeval,
+}
+
+
+def read_corpus(path: str | Path, fmt: str, **kwargs) -> pd.DataFrame:
+    """Read ``path`` with the reader for ``fmt``; a clear error for an unknown format or path."""
+    if fmt not in READERS:
+        raise ValueError(f"unknown stance format {fmt!r}; expected one of {sorted(READERS)}")
+    if not Path(path).exists():
+        raise FileNotFoundError(f"stance data not found: {path}")
+    return READERS[fmt](path, **kwargs)
+
+
+def split_by_group(frame: pd.DataFrame, dev_fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Carve a group-disjoint dev split (VAST: topic-disjoint).
+
+    Groups are shuffled with ``seed`` and taken into dev until ``dev_fraction`` of the rows is
+    reached.  Train rows whose text also appears in dev (VAST pairs one comment with several
+    topics) are dropped, so no dev text is seen in training.
+    """
+    groups = frame["group"].drop_duplicates().sample(frac=1.0, random_state=seed).tolist()
+    sizes = frame.groupby("group").size()
+    dev_groups, taken = set(), 0
+    for group in groups:
+        if taken >= dev_fraction * len(frame):
+            break
+        dev_groups.add(group)
+        taken += int(sizes[group])
+    in_dev = frame["group"].isin(dev_groups)
+    dev = frame[in_dev]
+    train = frame[~in_dev & ~frame["text"].isin(set(dev["text"]))]
+    return train.reset_index(drop=True), dev.reset_index(drop=True)

@@ -1,0 +1,146 @@
+"""Fine-tune the stance cross-encoder on a mix of stance corpora.
+
+Knows nothing about Hydra: ``scripts/train.py`` builds the arguments from the config.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+from datasets import Dataset
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    DataCollatorWithPadding,
+    EvalPrediction,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+
+from pipeline.metrics import stance_metrics
+from pipeline.models import resolve_model_path, save_fp16
+from pipeline.stance.classifier import StanceClassifier
+from pipeline.stance.corpora import LABELS, read_corpus, split_by_group
+from pipeline.stance.features import encode_pairs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CorpusSpec:
+    """One corpus in the training mix: where its train (and dev) data lives and how to read it."""
+
+    format: str
+    train: str
+    dev: str | None = None  # a given dev file; otherwise ``dev_fraction`` is carved from train
+    dev_fraction: float = 0.1
+    read_args: Mapping[str, Any] | None = None
+
+
+def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
+                max_train_samples: int | None = None,
+                max_dev_samples: int | None = None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Read every corpus; return the concatenated train table and one dev table per corpus."""
+    trains, devs = [], {}
+    for name, spec in corpora.items():
+        read_args = dict(spec.read_args or {})
+        train = read_corpus(spec.train, spec.format, **read_args)
+        if spec.dev:
+            dev = read_corpus(spec.dev, spec.format, **read_args)
+        else:
+            train, dev = split_by_group(train, spec.dev_fraction, seed)
+        if max_train_samples:
+            train = train.sample(n=min(max_train_samples, len(train)), random_state=seed)
+        if max_dev_samples:
+            dev = dev.sample(n=min(max_dev_samples, len(dev)), random_state=seed)
+        log.info("%s: %d train / %d dev pairs", name, len(train), len(dev))
+        trains.append(train.assign(corpus=name))
+        devs[name] = dev.reset_index(drop=True)
+    train = pd.concat(trains, ignore_index=True).sample(frac=1.0, random_state=seed)
+    return train.reset_index(drop=True), devs
+
+
+def _tokenised(frame: pd.DataFrame, tokenizer, max_length: int, desc: str) -> Dataset:
+    label2id = {label: i for i, label in enumerate(LABELS)}
+    table = Dataset.from_pandas(frame[["target", "text", "label"]], preserve_index=False)
+
+    def featurise(batch):
+        encoded = encode_pairs(tokenizer, batch["target"], batch["text"], max_length)
+        encoded["labels"] = [label2id[label] for label in batch["label"]]
+        encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
+        return encoded
+
+    return table.map(featurise, batched=True, remove_columns=table.column_names, desc=desc)
+
+
+def evaluate_stance(classifier: StanceClassifier, frame: pd.DataFrame) -> dict:
+    """Predict ``frame`` with the inference classifier and score it against its labels."""
+    predictions = classifier.predict(frame["target"].tolist(), frame["text"].tolist())
+    return stance_metrics(frame["label"].tolist(), [p.label for p in predictions], LABELS)
+
+
+def train_stance(
+    corpora: Mapping[str, CorpusSpec],
+    model_name_or_path: str,
+    output_dir: str | Path,
+    training_args: Mapping[str, Any],
+    max_length: int = 192,
+    seed: int = 42,
+    max_train_samples: int | None = None,
+    max_dev_samples: int | None = None,
+) -> dict:
+    """Train, save an fp16 checkpoint to ``output_dir/model`` and return per-corpus dev metrics."""
+    output_dir = Path(output_dir)
+    set_seed(seed)
+    train_frame, dev_frames = load_splits(corpora, seed, max_train_samples, max_dev_samples)
+
+    base = resolve_model_path(model_name_or_path)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )
+
+    train_set = _tokenised(train_frame, tokenizer, max_length, "tokenise train")
+    dev_all = pd.concat(dev_frames.values(), ignore_index=True)
+    dev_set = _tokenised(dev_all, tokenizer, max_length, "tokenise dev")
+
+    def compute_metrics(prediction: EvalPrediction) -> dict:
+        pred = np.asarray(prediction.predictions).argmax(-1)
+        gold = np.asarray(prediction.label_ids)
+        scores = stance_metrics([LABELS[i] for i in gold], [LABELS[i] for i in pred], LABELS)
+        return {"macro_f1": scores["macro_f1"], "accuracy": scores["accuracy"]}
+
+    args = TrainingArguments(output_dir=str(output_dir / "trainer"), seed=seed, **dict(training_args))
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_set,
+        eval_dataset=dev_set,
+        data_collator=DataCollatorWithPadding(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=compute_metrics,
+    )
+    train_result = trainer.train()
+    trainer.save_metrics("train", train_result.metrics)
+
+    model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
+    # Score the saved fp16 checkpoint through the inference path, so dev numbers describe
+    # exactly what ships.
+    classifier = StanceClassifier.from_pretrained(str(model_dir), max_length=max_length)
+    metrics: dict[str, Any] = {"train": train_result.metrics, "dev": {}}
+    for name, frame in dev_frames.items():
+        metrics["dev"][name] = evaluate_stance(classifier, frame)
+        log.info("dev %s macro-F1 %.4f (n=%d)", name, metrics["dev"][name]["macro_f1"], len(frame))
+    metrics["train_pairs"] = len(train_frame)
+    (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics

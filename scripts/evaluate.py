@@ -1,0 +1,49 @@
+"""Score predictions against gold: ``python scripts/evaluate.py task=stance gold_path=FILE gold_format=vast``."""
+
+import json
+import logging
+import sys
+
+import hydra
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from pipeline.evaluate_stance import evaluate_stance_file, format_stance_metrics
+from pipeline.stance.corpora import READERS
+
+log = logging.getLogger(__name__)
+
+
+def evaluate(cfg: DictConfig) -> dict:
+    """Evaluate from a composed config; returns the metrics written to ``output_dir/metrics.json``."""
+    if cfg.task == "stance":
+        if cfg.gold_format not in READERS:
+            raise ValueError(f"gold_format must be one of {sorted(READERS)} for task=stance, got {cfg.gold_format!r}")
+        read_args = {"split": cfg.split} if cfg.gold_format == "semeval" else {}
+        return evaluate_stance_file(instantiate(cfg.stance), cfg.gold_path, cfg.gold_format,
+                                    cfg.output_dir, **read_args)
+    if cfg.task == "quotes":
+        from pipeline.evaluate_quotes import evaluate_quote_predictions
+
+        if not cfg.predictions:
+            raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=quotes")
+        return evaluate_quote_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
+    raise ValueError(f"task must be 'stance' or 'quotes', got {cfg.task!r}")
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="evaluate")
+def main(cfg: DictConfig) -> None:
+    try:
+        metrics = evaluate(cfg)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    if cfg.task == "stance":
+        print(format_stance_metrics(metrics))
+    else:
+        print(json.dumps(metrics["summary"], indent=2))
+    print(f"\nwritten to {cfg.output_dir}")
+
+
+if __name__ == "__main__":
+    main()

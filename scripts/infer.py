@@ -1,0 +1,57 @@
+"""Label the quotes in a corpus: ``python scripts/infer.py input_path=PATH output_dir=DIR [targets='[a,b]']``."""
+
+import logging
+import sys
+
+import hydra
+from hydra.core.config_store import ConfigStore
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
+
+from pipeline.config_schema import InferConfig
+from pipeline.documents import InputError
+from pipeline.runner import run_pipeline
+from pipeline.summary import format_quote_table
+
+log = logging.getLogger(__name__)
+ConfigStore.instance().store(name="infer_schema", node=InferConfig)
+
+
+def infer(cfg: DictConfig) -> dict:
+    """Run the pipeline from a composed config; returns the written tables."""
+    stance_cfg = cfg.stance
+    load_classifier = (lambda: instantiate(stance_cfg)) if stance_cfg is not None else None
+    return run_pipeline(
+        input_path=cfg.input_path,
+        output_dir=cfg.output_dir,
+        find_quotes=instantiate(cfg.segmenter),
+        attribute=instantiate(cfg.attributor.link),
+        resolve=instantiate(cfg.attributor.resolve),
+        load_classifier=load_classifier,
+        targets=list(cfg.targets),
+        export=list(cfg.export),
+        manifest={"config": OmegaConf.to_container(cfg, resolve=True)},
+    )
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="infer")
+def main(cfg: DictConfig) -> None:
+    if not cfg.progress:
+        import datasets
+        datasets.disable_progress_bars()
+    try:
+        tables = infer(cfg)
+    except (InputError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    documents, quotes = tables["documents"], tables["quotes"]
+    errors = [row for row in documents if row["status"] != "ok"]
+    print(f"\n{len(documents)} documents ({len(errors)} with errors), {len(quotes)} quotes -> {cfg.output_dir}")
+    for row in errors[:10]:
+        print(f"  error in {row['doc_id']}: {row['error']}")
+    if cfg.show and len(quotes):
+        print(format_quote_table(quotes, max_rows=cfg.show))
+
+
+if __name__ == "__main__":
+    main()

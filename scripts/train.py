@@ -1,0 +1,37 @@
+"""Fine-tune the stance classifier: ``python scripts/train.py [experiment=...] [key=value ...]``."""
+
+import logging
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from pipeline.stance.training import CorpusSpec, train_stance
+
+log = logging.getLogger(__name__)
+
+
+def train(cfg: DictConfig) -> dict:
+    """Train from a composed config; returns the per-corpus dev metrics."""
+    corpora = {name: CorpusSpec(**OmegaConf.to_container(spec, resolve=True))
+               for name, spec in cfg.data.corpora.items()}
+    return train_stance(
+        corpora=corpora,
+        model_name_or_path=cfg.model.name_or_path,
+        output_dir=cfg.paths.output_dir,
+        training_args=OmegaConf.to_container(cfg.trainer.args, resolve=True),
+        max_length=cfg.model.max_length,
+        seed=cfg.seed,
+        max_train_samples=cfg.max_train_samples,
+        max_dev_samples=cfg.max_dev_samples,
+    )
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="train")
+def main(cfg: DictConfig) -> None:
+    metrics = train(cfg)
+    for name, scores in metrics["dev"].items():
+        log.info("dev %-10s macro-F1 %.4f  n=%d", name, scores["macro_f1"], scores["n"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The inference script end to end: documents in, quotes/documents/manifest out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from datasets import load_from_disk
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+
+from conftest import CONFIGS, ROOT
+from scripts_loader import infer_script
+
+DOC = (
+    "Mayor Ana Lopez defended the new bus lanes on Monday.\n\n"
+    "“The lanes will cut commutes for thousands of people,” Lopez said.\n\n"
+    "Councillor Tom Reed disagreed. He said that the plan would hurt small shops."
+)
+
+
+def run_infer(tmp_path, input_path, model_dir, *overrides):
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose(config_name="infer", overrides=[
+            f"input_path={input_path}", f"output_dir={tmp_path / 'out'}",
+            f"stance.name_or_path={model_dir}", "progress=false", *overrides])
+    return infer_script.infer(cfg)
+
+
+def test_quotes_have_exact_offsets_speakers_and_one_stance_per_target(tmp_path, tiny_stance_model):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "buses.txt").write_text(DOC, encoding="utf-8")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    run_infer(tmp_path, docs, tiny_stance_model, "targets=[the new bus lanes,taxes]", "export=[parquet]")
+    out = tmp_path / "out"
+    quotes, documents = load_from_disk(str(out / "quotes")), load_from_disk(str(out / "documents"))
+
+    assert {r["doc_id"]: r["status"] for r in documents} == {"buses": "ok", "empty": "error"}
+    assert documents.filter(lambda r: r["doc_id"] == "empty")[0]["error"] == "text is empty"
+    assert len(quotes) >= 2
+    for quote in quotes:
+        assert DOC[quote["start"]:quote["end"]] == quote["text"]
+        assert [s["target"] for s in quote["stances"]] == ["the new bus lanes", "taxes"]
+        assert all(s["label"] in {"favor", "against", "neutral"} and 0 <= s["score"] <= 1 for s in quote["stances"])
+        if quote["speaker_start"] is not None:
+            assert DOC[quote["speaker_start"]:quote["speaker_end"]] == quote["speaker_mention"]
+    direct = [q for q in quotes if q["text"] == "The lanes will cut commutes for thousands of people,"
+              or q["text"].startswith("The lanes will cut commutes")]
+    assert direct and direct[0]["kind"] == "direct" and direct[0]["speaker"] == "Ana Lopez"
+    assert direct[0]["cue"] == "said"
+    indirect = [q for q in quotes if "hurt small shops" in q["text"]]
+    assert indirect and indirect[0]["kind"] == "indirect" and indirect[0]["speaker"] == "Tom Reed"
+    assert documents.filter(lambda r: r["doc_id"] == "buses")[0]["n_quotes"] == len(quotes)
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"documents": 2, "documents_ok": 1, "documents_error": 1, "quotes": len(quotes)}
+    assert manifest["models"]["stance"]["sha256"]
+    assert manifest["config"]["targets"] == ["the new bus lanes", "taxes"]
+    assert {"load", "segment", "attribute", "stance"} <= set(manifest["timings_s"])
+    assert (out / "quotes.parquet").exists()
+
+
+def test_bad_jsonl_records_each_appear_once_and_the_run_finishes(tmp_path, tiny_stance_model):
+    html = "<p>“Prices will fall,” <b>Minister Omar Diaz</b> said.</p>"
+    lines = [
+        json.dumps({"id": "ok", "text": DOC, "targets": ["taxes"]}),
+        json.dumps({"id": "html", "text": html}),
+        json.dumps({"id": "unbalanced", "text": "“We never agreed, the clerk said. Then she left."}),
+        json.dumps({"id": "big", "text": ("The council met. “Budgets matter,” Reed said. " * 45000)}),
+        "not json at all",
+        json.dumps({"id": "ok", "text": "duplicate"}),
+        json.dumps({"text": 3}),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables = run_infer(tmp_path, path, tiny_stance_model)
+    documents = tables["documents"]
+    assert len(documents) == 7
+    assert documents["status"] == ["ok", "ok", "ok", "ok", "error", "error", "error"]
+    assert len(documents[3]["text"]) > 2_000_000
+    # Only the ok document with a target gets stances; others have none.
+    for quote in tables["quotes"]:
+        assert (quote["doc_id"] == "ok") == bool(quote["stances"])
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "infer.py"), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+@pytest.mark.parametrize("path,message", [
+    ("does/not/exist.jsonl", "input_path 'does/not/exist.jsonl' does not exist"),
+    ("pyproject.toml", "unknown format '.toml'"),
+])
+def test_unusable_input_fails_at_start_with_one_line(tmp_path, path, message):
+    result = _cli(f"input_path={path}", f"output_dir={tmp_path / 'out'}", "stance=null")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == f"error: {message}" or message in result.stderr
+    assert not (tmp_path / "out" / "quotes").exists()

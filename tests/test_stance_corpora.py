@@ -1,0 +1,99 @@
+"""Each stance reader maps its corpus' labels correctly, from small files written here."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from pipeline.stance.corpora import GWSD_TARGET, read_corpus, split_by_group
+
+
+def test_vast(tmp_path):
+    path = tmp_path / "vast.csv"
+    pd.DataFrame({
+        "post": ["Taxes fund schools.", "Taxes fund schools.", "Cars are noisy."],
+        "topic_str": ["tax", "school funding", "cars"], "new_topic": ["tax", "school", "cars"],
+        "label": [1, 2, 0], "seen?": [1, 1, 1],
+    }).to_csv(path, index=False)
+    frame = read_corpus(path, "vast")
+    assert frame["label"].tolist() == ["favor", "neutral", "against"]
+    assert frame["target"].tolist() == ["tax", "school funding", "cars"]
+
+
+def test_newsmtsc_original_and_hf_formats(tmp_path):
+    original = tmp_path / "orig.jsonl"
+    original.write_text(json.dumps({
+        "primary_gid": "g1", "sentence_normalized": "Smith praised Jones but mocked Lee.",
+        "targets": [{"from": 0, "to": 5, "mention": "Smith", "polarity": 4.0},
+                    {"from": 31, "to": 34, "mention": "Lee", "polarity": 2.0}]}) + "\n")
+    hf = tmp_path / "hf.jsonl"
+    hf.write_text(json.dumps({"mention": "Jones", "polarity": 1, "from": 14, "to": 19,
+                              "sentence": "Smith praised Jones.", "id": "g2"}) + "\n")
+    frame = read_corpus(original, "newsmtsc")
+    assert frame[["target", "label"]].values.tolist() == [["Smith", "neutral"], ["Lee", "against"]]
+    assert frame["mention_start"].tolist() == [0, 31]
+    assert read_corpus(hf, "newsmtsc")["label"].tolist() == ["favor"]
+
+
+def test_gwsd_posterior_argmax_then_majority_vote(tmp_path):
+    path = tmp_path / "gwsd.tsv"
+    rows = [
+        {"sentence": "Warming is a hoax.", "worker_0": "disagrees", "worker_1": "disagrees",
+         "disagree": 0.9, "agree": 0.05, "neutral": 0.05, "guid": "a"},
+        {"sentence": "Seas will rise.", "worker_0": "agrees", "worker_1": "agrees", "worker_2": "neutral",
+         "disagree": None, "agree": None, "neutral": None, "guid": "b"},
+        {"sentence": "Split vote.", "worker_0": "agrees", "worker_1": "neutral",
+         "disagree": None, "agree": None, "neutral": None, "guid": "c"},
+    ]
+    pd.DataFrame(rows).to_csv(path, sep="\t", index=False)
+    frame = read_corpus(path, "gwsd")
+    assert frame["label"].tolist() == ["against", "favor"]  # the tie is dropped
+    assert set(frame["target"]) == {GWSD_TARGET}
+
+
+def test_ibm(tmp_path):
+    path = tmp_path / "ibm.csv"
+    pd.DataFrame({"topicId": [1, 1], "topicText": ["This house would ban smoking"] * 2,
+                  "claims.stance": ["PRO", "CON"],
+                  "claims.claimCorrectedText": ["Smoking harms others", "Adults may choose"]}).to_csv(path, index=False)
+    frame = read_corpus(path, "ibm")
+    assert frame["label"].tolist() == ["favor", "against"]
+    assert frame["target"][0] == "This house would ban smoking"
+
+
+def test_semeval_official_tsv_and_tweeteval_folder(tmp_path):
+    tsv = tmp_path / "task.tsv"
+    tsv.write_text("ID\tTarget\tTweet\tStance\n1\tAtheism\tPrayer helps me \"daily\"\tAGAINST\n"
+                   "2\tAtheism\tNo gods needed\tFAVOR\n3\tAtheism\tNice weather\tNONE\n", encoding="utf-8")
+    assert read_corpus(tsv, "semeval")["label"].tolist() == ["against", "favor", "neutral"]
+    folder = tmp_path / "tweeteval" / "climate"
+    folder.mkdir(parents=True)
+    (folder / "val_text.txt").write_text("We must act now\nWho cares\n", encoding="utf-8")
+    (folder / "val_labels.txt").write_text("2\n0\n")
+    frame = read_corpus(tmp_path / "tweeteval", "semeval", split="val")
+    assert frame["label"].tolist() == ["favor", "neutral"]
+    assert frame["target"][0] == "Climate Change is a Real Concern"
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    with pytest.raises(ValueError, match="unknown stance format"):
+        read_corpus(tmp_path, "tweets")
+    with pytest.raises(FileNotFoundError):
+        read_corpus(tmp_path / "none.csv", "vast")
+
+
+def test_group_split_is_disjoint_and_leaks_no_text():
+    frame = pd.DataFrame({
+        "target": [f"t{i % 10}" for i in range(100)],
+        "text": [f"post {i % 40}" for i in range(100)],
+        "label": ["favor"] * 100, "group": [f"t{i % 10}" for i in range(100)],
+        "mention_start": -1, "mention_end": -1,
+    })
+    train, dev = split_by_group(frame, 0.2, seed=1)
+    assert not set(train["group"]) & set(dev["group"])
+    assert not set(train["text"]) & set(dev["text"])
+    assert 0.15 <= len(dev) / len(frame) <= 0.35
+    again_train, again_dev = split_by_group(frame, 0.2, seed=1)
+    assert again_dev.equals(dev)

@@ -1,0 +1,77 @@
+"""The stance classifier and its training, with tiny random models."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import torch
+
+from pipeline.stance.classifier import StanceClassifier
+from pipeline.stance.training import CorpusSpec, train_stance
+
+
+def test_predictions_keep_input_order_across_length_sorted_batches(tiny_stance_model):
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), batch_size=2, progress=False)
+    targets = ["tax", "climate action", "the mayor", "tax"]
+    texts = ["A very long sentence " * 20, "Short.", "Medium length text here.", "Short."]
+    batched = classifier.predict(targets, texts)
+    alone = [classifier.predict([t], [x])[0] for t, x in zip(targets, texts)]
+    for a, b in zip(batched, alone):
+        assert a.label == b.label
+        assert a.score == pytest.approx(b.score, abs=1e-3)
+        assert sum(a.probs.values()) == pytest.approx(1.0, abs=1e-5)
+    assert batched[1].probs == pytest.approx(batched[3].probs, abs=1e-3)  # same pair, same answer
+    assert len({round(p.score, 3) for p in batched[:3]}) > 1  # the pairs really differ
+
+
+def test_checkpoint_is_fp16_on_disk_and_fp32_in_memory(tiny_stance_model):
+    from safetensors import safe_open
+
+    with safe_open(str(tiny_stance_model / "model.safetensors"), "pt") as handle:
+        dtypes = {handle.get_tensor(k).dtype for k in handle.keys()}
+    assert torch.float16 in dtypes and torch.float32 not in dtypes
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    assert next(classifier.model.parameters()).dtype == torch.float32
+    assert len(classifier.provenance["sha256"]) == 64
+
+
+def test_missing_checkpoint_says_how_to_get_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match="scripts/train.py"):
+        StanceClassifier.from_pretrained(str(tmp_path / "nothing"))
+
+
+def _write_corpora(folder):
+    vast = folder / "vast.csv"
+    topics = ["taxes", "schools", "parks", "roads", "trains", "ports"]
+    pd.DataFrame({
+        "post": [f"Comment {i} about {topics[i % 6]}." for i in range(36)],
+        "topic_str": [topics[i % 6] for i in range(36)], "new_topic": [topics[i % 6] for i in range(36)],
+        "label": [i % 3 for i in range(36)],
+    }).to_csv(vast, index=False)
+    news = folder / "news.jsonl"
+    news.write_text("".join(json.dumps({"mention": "Lee", "polarity": p, "from": 0, "to": 3,
+                                        "sentence": f"Lee spoke {i}.", "id": str(i)}) + "\n"
+                            for i, p in enumerate([-1, 0, 1] * 4)))
+    return vast, news
+
+
+def test_train_writes_a_loadable_checkpoint_and_dev_metrics(tmp_path, tiny_stance_model):
+    vast, news = _write_corpora(tmp_path)
+    corpora = {"vast": CorpusSpec(format="vast", train=str(vast), dev_fraction=0.34),
+               "newsmtsc": CorpusSpec(format="newsmtsc", train=str(news), dev=str(news))}
+    metrics = train_stance(
+        corpora, str(tiny_stance_model), tmp_path / "run",
+        training_args={"max_steps": 2, "per_device_train_batch_size": 4, "use_cpu": True,
+                       "report_to": "none", "save_strategy": "no", "eval_strategy": "no",
+                       "train_sampling_strategy": "group_by_length", "disable_tqdm": True},
+        max_length=32, seed=3,
+    )
+    assert set(metrics["dev"]) == {"vast", "newsmtsc"}
+    assert metrics["dev"]["newsmtsc"]["n"] == 12
+    assert 0.0 <= metrics["dev"]["vast"]["macro_f1"] <= 1.0
+    saved = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert saved["dev"]["vast"]["n"] == metrics["dev"]["vast"]["n"]
+    classifier = StanceClassifier.from_pretrained(str(tmp_path / "run" / "model"), progress=False)
+    assert classifier.predict(["taxes"], ["Comment"])[0].label in {"against", "favor", "neutral"}
