@@ -1,0 +1,1 @@
+"""Quote attribution: reporting cues, speaker mentions and canonical speakers."""

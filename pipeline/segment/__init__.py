@@ -1,0 +1,1 @@
+"""Quote segmentation: find quote content spans and their kind."""

@@ -1,0 +1,110 @@
+"""Tests for speaker resolution (pipeline.attribute.speakers).
+
+All snippets are invented for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.attribute.rules import attribute_quotes
+from pipeline.attribute.speakers import resolve_speakers
+from pipeline.segment.rules import find_quotes
+from pipeline.spans import QuoteSpan
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(text: str) -> list[QuoteSpan]:
+    return resolve_speakers(text, attribute_quotes(text, find_quotes(text)))
+
+
+def who(text: str) -> list[tuple[str | None, str | None]]:
+    return [(q.speaker_mention, q.speaker) for q in run(text)]
+
+
+def test_name_variants_merge_to_fullest_name():
+    text = ("Chinese President Han Zhiyuan arrived in Moscow on Monday. “Our ties are strong,” Han said."
+            "\n\nPresident Han added that trade was “booming”.\n\n“We have no limits,” Han Zhiyuan said.")
+    qs = run(text)
+    assert [(q.speaker_mention, q.speaker_start, q.speaker_end, q.speaker) for q in qs] == [
+        ("Han", 82, 85, "Han Zhiyuan"),
+        ("President Han", 93, 106, "Han Zhiyuan"),
+        ("Han Zhiyuan", 161, 172, "Han Zhiyuan"),
+    ]
+    assert [q.kind for q in qs] == ["direct", "mixed", "direct"]
+
+
+def test_titled_mention_strips_title_and_nationality():
+    assert who("“Our friendship is unbreakable,” Chinese President Han Zhiyuan said.") == [
+        ("Chinese President Han Zhiyuan", "Han Zhiyuan")]
+
+
+def test_pronoun_resolves_to_person_named_in_text():
+    text = "Liu Qiang, China's foreign minister, arrived in Moscow. He said the talks would be frank."
+    (q,) = run(text)
+    assert (q.kind, text[q.start:q.end]) == ("indirect", "the talks would be frank")
+    assert (q.speaker_mention, q.speaker_start, q.speaker) == ("He", 56, "Liu Qiang")
+
+
+def test_gender_from_titles():
+    text = "Mr. Alan Brooks debated Ms. Jane Holt on Tuesday. “No,” she said. “Yes,” he said."
+    assert who(text) == [("she", "Jane Holt"), ("he", "Alan Brooks")]
+
+
+def test_gender_learned_from_earlier_pronoun_use():
+    text = ("Sam Porter met reporters. She said the plan was ready. "
+            "Chris Vale arrived later, and he apologised. “It went well,” she said.")
+    assert who(text)[-1] == ("she", "Sam Porter")
+
+
+def test_description_resolves_by_role():
+    text = "Foreign Minister Liu Qiang met Priya Natarajan, a banker. “The talks were useful,” the minister said."
+    assert who(text) == [("the minister", "Liu Qiang")]
+
+
+def test_description_without_matching_person_stays_none():
+    text = "Liu Qiang met reporters. “Nothing to add,” the spokeswoman said."
+    assert who(text) == [("the spokeswoman", None)]
+
+
+def test_company_and_they_resolve_to_organisation():
+    text = ("Orion Motors announced job cuts on Monday. “We had no choice,” the company said. "
+            "They said that demand had collapsed.")
+    assert [q.speaker for q in run(text)] == ["Orion Motors", "Orion Motors", "Orion Motors"]
+    assert who(text)[1:] == [("the company", "Orion Motors"), ("They", "Orion Motors")]
+
+
+def test_proper_name_description_is_an_organisation():
+    assert who("“The door is open,” the Kremlin said.") == [("the Kremlin", "Kremlin")]
+
+
+def test_no_compatible_name_stays_none():
+    assert who("The weather was fine. “Nobody knows,” he said.") == [("he", None)]
+    assert who("Prices rose again. “We cannot cope,” they said.") == [("they", None)]
+    (q,) = run("The square was quiet on Sunday.\n\n“Nobody expected this.”")
+    assert q.speaker_mention is None and q.speaker is None
+
+
+def test_names_inside_the_quote_do_not_capture_the_pronoun():
+    text = "Liu Qiang met reporters in Moscow. “I spoke to Dmitry Orlov yesterday,” he said."
+    assert who(text) == [("he", "Liu Qiang")]
+
+
+def test_ambiguous_surname_goes_to_most_recent_full_name():
+    text = ("Wang Yi met Wang Bo in Beijing. Wang Bo, the trade envoy, said the meeting was short. "
+            "“It was cordial,” Wang said.")
+    assert who(text) == [("Wang Bo", "Wang Bo"), ("Wang", "Wang Bo")]
+
+
+def test_examples_end_to_end():
+    text = (EXAMPLES / "moscow_talks.txt").read_text(encoding="utf-8")
+    qs = run(text)
+    speakers = [q.speaker for q in qs]
+    assert "Liang Wenhao" in speakers and "Dmitry Orlov" in speakers and "Elena Sokolova" in speakers
+    multi = [q for q in qs if "\n\n“That is not cooperation." in text[q.start:q.end]]
+    assert len(multi) == 1 and multi[0].speaker == "Elena Sokolova"
+    for q in qs:
+        if q.speaker_mention is not None:
+            assert text[q.speaker_start:q.speaker_end] == q.speaker_mention
+            assert text[q.cue_start:q.cue_end] == q.cue
