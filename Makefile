@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEMO_TARGETS ?= [climate action,China–Russia cooperation,tariffs on imports,the new bus lanes]
+DEMO_TARGETS ?= ["China–Russia cooperation",climate action,steel tariffs,bike lanes]
 
 .PHONY: setup demo test test-all clean
 

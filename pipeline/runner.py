@@ -73,7 +73,7 @@ def run_pipeline(
         models["stance"] = getattr(classifier, "provenance", {})
         documents = timed("stance", lambda: add_stances(documents, classifier, targets))
     elif targets or any(documents["targets"]):
-        raise ValueError("targets were given but stance is disabled (stance=null)")
+        raise ValueError("targets were given but stance is disabled (~stance)")
     manifest = {**(manifest or {}), "versions": package_versions(), "models": models,
                 "timings_s": timings, "input_path": str(input_path)}
     return timed("write", lambda: write_artifacts(documents, output_dir, manifest, export))

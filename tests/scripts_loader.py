@@ -21,3 +21,25 @@ def load_script(name: str):
 infer_script = load_script("infer")
 train_script = load_script("train")
 evaluate_script = load_script("evaluate")
+
+
+def compose_run_config(config_name: str, overrides: list[str]):
+    """Compose a primary config as ``@hydra.main`` would hand it to the script.
+
+    Sets the HydraConfig (so ``${hydra:...}`` resolves) and drops the ``hydra`` node, which
+    the script never sees.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import open_dict
+
+    from conftest import CONFIGS
+
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        cfg = compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
+    HydraConfig.instance().set_config(cfg)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg

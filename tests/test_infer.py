@@ -8,11 +8,9 @@ import sys
 
 import pytest
 from datasets import load_from_disk
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
 
-from conftest import CONFIGS, ROOT
-from scripts_loader import infer_script
+from conftest import ROOT
+from scripts_loader import compose_run_config, infer_script
 
 DOC = (
     "Mayor Ana Lopez defended the new bus lanes on Monday.\n\n"
@@ -22,11 +20,9 @@ DOC = (
 
 
 def run_infer(tmp_path, input_path, model_dir, *overrides):
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
-        cfg = compose(config_name="infer", overrides=[
-            f"input_path={input_path}", f"output_dir={tmp_path / 'out'}",
-            f"stance.name_or_path={model_dir}", "progress=false", *overrides])
+    cfg = compose_run_config("infer", [
+        f"input_path={input_path}", f"output_dir={tmp_path / 'out'}",
+        f"stance.name_or_path={model_dir}", "progress=false", *overrides])
     return infer_script.infer(cfg)
 
 
@@ -97,7 +93,7 @@ def _cli(*args):
     ("pyproject.toml", "unknown format '.toml'"),
 ])
 def test_unusable_input_fails_at_start_with_one_line(tmp_path, path, message):
-    result = _cli(f"input_path={path}", f"output_dir={tmp_path / 'out'}", "stance=null")
+    result = _cli(f"input_path={path}", f"output_dir={tmp_path / 'out'}", "~stance")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"error: {message}" or message in result.stderr
     assert not (tmp_path / "out" / "quotes").exists()

@@ -15,10 +15,12 @@ def test_vast(tmp_path):
     pd.DataFrame({
         "post": ["Taxes fund schools.", "Taxes fund schools.", "Cars are noisy."],
         "topic_str": ["tax", "school funding", "cars"], "new_topic": ["tax", "school", "cars"],
-        "label": [1, 2, 0], "seen?": [1, 1, 1],
+        "label": [1, 2, 0], "seen?": [1, 1, 1], "arc_id": [7, 7, 9],
     }).to_csv(path, index=False)
     frame = read_corpus(path, "vast")
     assert frame["label"].tolist() == ["favor", "neutral", "against"]
+    assert frame["group"].tolist() == ["7", "7", "9"]  # a comment is never split
+    assert frame["topic"].tolist() == ["tax", "school", "cars"]
     assert frame["target"].tolist() == ["tax", "school funding", "cars"]
 
 
@@ -97,3 +99,17 @@ def test_group_split_is_disjoint_and_leaks_no_text():
     assert 0.15 <= len(dev) / len(frame) <= 0.35
     again_train, again_dev = split_by_group(frame, 0.2, seed=1)
     assert again_dev.equals(dev)
+
+
+def test_unseen_topic_split_keeps_only_zero_shot_dev_rows():
+    # 20 comments, each paired with its own topic and with the shared topic "economy".
+    rows = []
+    for i in range(20):
+        for topic in (f"topic{i}", "economy"):
+            rows.append({"target": topic, "text": f"comment {i}", "label": "favor", "group": str(i),
+                         "topic": topic, "mention_start": -1, "mention_end": -1})
+    frame = pd.DataFrame(rows)
+    train, dev = split_by_group(frame, 0.2, seed=0, unseen_topics=True)
+    assert len(train) == 32 and len(dev) == 4
+    assert not set(dev["topic"]) & set(train["topic"])
+    assert not set(dev["text"]) & set(train["text"])

@@ -48,7 +48,7 @@ def _write_corpora(folder):
     pd.DataFrame({
         "post": [f"Comment {i} about {topics[i % 6]}." for i in range(36)],
         "topic_str": [topics[i % 6] for i in range(36)], "new_topic": [topics[i % 6] for i in range(36)],
-        "label": [i % 3 for i in range(36)],
+        "label": [i % 3 for i in range(36)], "arc_id": list(range(36)),
     }).to_csv(vast, index=False)
     news = folder / "news.jsonl"
     news.write_text("".join(json.dumps({"mention": "Lee", "polarity": p, "from": 0, "to": 3,
@@ -75,3 +75,31 @@ def test_train_writes_a_loadable_checkpoint_and_dev_metrics(tmp_path, tiny_stanc
     assert saved["dev"]["vast"]["n"] == metrics["dev"]["vast"]["n"]
     classifier = StanceClassifier.from_pretrained(str(tmp_path / "run" / "model"), progress=False)
     assert classifier.predict(["taxes"], ["Comment"])[0].label in {"against", "favor", "neutral"}
+
+
+def test_temperature_fit_recovers_a_known_temperature_and_lowers_ece():
+    import numpy as np
+
+    from pipeline.stance.calibration import calibrate, expected_calibration_error, fit_temperature, softmax
+
+    rng = np.random.default_rng(0)
+    true_logits = rng.normal(size=(4000, 3)) * 2.0
+    gold = np.array([rng.choice(3, p=p) for p in softmax(true_logits)])
+    overconfident = true_logits * 3.0  # a model three times too sure of itself
+    assert fit_temperature(overconfident, gold) == pytest.approx(3.0, rel=0.1)
+    result = calibrate(overconfident, gold)
+    assert result["ece_after"] < result["ece_before"] / 2
+    assert expected_calibration_error(np.array([[1.0, 0.0, 0.0]]), np.array([0])) == 0.0
+
+
+def test_classifier_applies_the_checkpoint_temperature(tiny_stance_model, tmp_path):
+    import shutil
+
+    hot = tmp_path / "hot"
+    shutil.copytree(tiny_stance_model, hot)
+    plain = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    warmed = StanceClassifier.from_pretrained(str(hot), progress=False)
+    warmed.model.config.stance_temperature = 50.0
+    a, b = plain.predict(["tax"], ["Cut it."])[0], warmed.predict(["tax"], ["Cut it."])[0]
+    assert a.label == b.label  # temperature never changes the label
+    assert b.score < a.score and b.score == pytest.approx(1 / 3, abs=0.05)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from pipeline.models import checkpoint_hash, resolve_model_path
+from pipeline.stance.calibration import softmax
 from pipeline.stance.features import encode_pairs
 
 log = logging.getLogger(__name__)
@@ -56,29 +58,40 @@ class StanceClassifier:
         classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path)}
         return classifier
 
+    @property
+    def temperature(self) -> float:
+        """Logit temperature fitted on dev by training (1.0 for an uncalibrated checkpoint)."""
+        return float(getattr(self.model.config, "stance_temperature", 1.0) or 1.0)
+
     @torch.inference_mode()
-    def predict(self, targets: Sequence[str], texts: Sequence[str]) -> list[StancePrediction]:
-        """Label each (target, text) pair; output order matches input order."""
+    def logits(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+        """Raw logits, shape (pairs, labels), in input order; batches are length-sorted."""
         if len(targets) != len(texts):
             raise ValueError(f"{len(targets)} targets but {len(texts)} texts")
-        if not targets:
-            return []
+        out = np.zeros((len(targets), len(self.id2label)), dtype=np.float32)
+        if not len(targets):
+            return out
         encoded = encode_pairs(self.tokenizer, targets, texts, self.max_length)
         ids = encoded["input_ids"]
         # Sorting by length keeps padding inside a batch small.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        results: list[StancePrediction | None] = [None] * len(ids)
         batches = range(0, len(order), self.batch_size)
         for begin in tqdm(batches, desc="stance", unit="batch", disable=not self.progress):
             index = order[begin:begin + self.batch_size]
             features = [{k: encoded[k][i] for k in encoded} for i in index]
             batch = self.tokenizer.pad(features, return_tensors="pt")
-            probs = torch.softmax(self.model(**batch).logits.float(), dim=-1)
-            for row, i in zip(probs.tolist(), index):
-                best = max(range(len(row)), key=row.__getitem__)
-                results[i] = StancePrediction(
-                    label=self.id2label[best],
-                    score=float(row[best]),
-                    probs={self.id2label[j]: float(p) for j, p in enumerate(row)},
-                )
-        return results  # type: ignore[return-value]
+            out[index] = self.model(**batch).logits.float().numpy()
+        return out
+
+    def predict(self, targets: Sequence[str], texts: Sequence[str]) -> list[StancePrediction]:
+        """Label each (target, text) pair with calibrated probabilities; order matches input."""
+        probs = softmax(self.logits(targets, texts), self.temperature)
+        results = []
+        for row in probs:
+            best = int(row.argmax())
+            results.append(StancePrediction(
+                label=self.id2label[best],
+                score=float(row[best]),
+                probs={self.id2label[j]: float(p) for j, p in enumerate(row)},
+            ))
+        return results

@@ -1,7 +1,8 @@
 """Readers for the stance corpora, each into one table: ``target``, ``text``, ``label``.
 
 Every reader maps its corpus' own labels onto ``against`` / ``favor`` / ``neutral`` and keeps
-a ``group`` column (topic, article or target) used to carve dev splits without leakage.
+a ``group`` column (the unit that must not be split: a comment, a debate topic, a sentence) and
+a ``topic`` column, used to carve dev splits without leakage.
 Readers read the files exactly as distributed (see ../shared/data/stance/*/README.md);
 the withheld test files have the same formats, so evaluation uses the same readers.
 """
@@ -17,13 +18,14 @@ from typing import Callable
 import pandas as pd
 
 LABELS = ("against", "favor", "neutral")
-COLUMNS = ["target", "text", "label", "group", "mention_start", "mention_end"]
+COLUMNS = ["target", "text", "label", "group", "topic", "mention_start", "mention_end"]
 
 GWSD_TARGET = "climate change is a serious concern"
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["topic"] = [t if isinstance(t, str) else g for t, g in zip(frame["topic"], frame["target"])]
     frame["mention_start"] = frame["mention_start"].fillna(-1).astype(int)
     frame["mention_end"] = frame["mention_end"].fillna(-1).astype(int)
     bad = set(frame["label"]) - set(LABELS)
@@ -33,11 +35,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def read_vast(path: str | Path) -> pd.DataFrame:
-    """VAST CSV (``post``, ``topic_str``, ``label`` 0=con 1=pro 2=neutral)."""
+    """VAST CSV (``post``, ``topic_str``, ``label`` 0=con 1=pro 2=neutral); group = the comment."""
     labels = {0: "against", 1: "favor", 2: "neutral"}
     raw = pd.read_csv(path, keep_default_na=False)
     rows = [
-        {"target": r.topic_str, "text": r.post, "label": labels[int(r.label)], "group": r.new_topic}
+        {"target": r.topic_str, "text": r.post, "label": labels[int(r.label)], "group": str(r.arc_id),
+         "topic": r.new_topic}
         for r in raw.itertuples(index=False)
     ]
     return _frame(rows)
@@ -169,12 +172,14 @@ def read_corpus(path: str | Path, fmt: str, **kwargs) -> pd.DataFrame:
     return READERS[fmt](path, **kwargs)
 
 
-def split_by_group(frame: pd.DataFrame, dev_fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Carve a group-disjoint dev split (VAST: topic-disjoint).
+def split_by_group(frame: pd.DataFrame, dev_fraction: float, seed: int,
+                   unseen_topics: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Carve a group-disjoint dev split; with ``unseen_topics``, also topic-disjoint.
 
     Groups are shuffled with ``seed`` and taken into dev until ``dev_fraction`` of the rows is
-    reached.  Train rows whose text also appears in dev (VAST pairs one comment with several
-    topics) are dropped, so no dev text is seen in training.
+    reached; train keeps every row of the other groups.  With ``unseen_topics`` (VAST), dev then
+    keeps only rows whose topic never occurs in train: the zero-shot setting of the VAST test
+    set, which is also article-disjoint from train.
     """
     groups = frame["group"].drop_duplicates().sample(frac=1.0, random_state=seed).tolist()
     sizes = frame.groupby("group").size()
@@ -185,6 +190,7 @@ def split_by_group(frame: pd.DataFrame, dev_fraction: float, seed: int) -> tuple
         dev_groups.add(group)
         taken += int(sizes[group])
     in_dev = frame["group"].isin(dev_groups)
-    dev = frame[in_dev]
-    train = frame[~in_dev & ~frame["text"].isin(set(dev["text"]))]
+    train, dev = frame[~in_dev], frame[in_dev]
+    if unseen_topics:
+        dev = dev[~dev["topic"].isin(set(train["topic"]))]
     return train.reset_index(drop=True), dev.reset_index(drop=True)

@@ -26,6 +26,7 @@ from transformers import (
 
 from pipeline.metrics import stance_metrics
 from pipeline.models import resolve_model_path, save_fp16
+from pipeline.stance.calibration import calibrate
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.corpora import LABELS, read_corpus, split_by_group
 from pipeline.stance.features import encode_pairs
@@ -41,7 +42,10 @@ class CorpusSpec:
     train: str
     dev: str | None = None  # a given dev file; otherwise ``dev_fraction`` is carved from train
     dev_fraction: float = 0.1
-    read_args: Mapping[str, Any] | None = None
+    dev_unseen_topics: bool = False  # keep only dev rows whose topic is not in train (VAST zero-shot)
+    weight: float = 1.0  # sampling weight: the train rows are resampled to weight x their count
+    read_args: Mapping[str, Any] | None = None  # e.g. {split: train} for a TweetEval folder
+    dev_read_args: Mapping[str, Any] | None = None
 
 
 def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
@@ -50,12 +54,14 @@ def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
     """Read every corpus; return the concatenated train table and one dev table per corpus."""
     trains, devs = [], {}
     for name, spec in corpora.items():
-        read_args = dict(spec.read_args or {})
-        train = read_corpus(spec.train, spec.format, **read_args)
+        train = read_corpus(spec.train, spec.format, **dict(spec.read_args or {}))
         if spec.dev:
-            dev = read_corpus(spec.dev, spec.format, **read_args)
+            dev = read_corpus(spec.dev, spec.format, **dict(spec.dev_read_args or {}))
         else:
-            train, dev = split_by_group(train, spec.dev_fraction, seed)
+            train, dev = split_by_group(train, spec.dev_fraction, seed, spec.dev_unseen_topics)
+        if spec.weight != 1.0:
+            n = max(1, round(spec.weight * len(train)))
+            train = train.sample(n=n, replace=spec.weight > 1.0, random_state=seed)
         if max_train_samples:
             train = train.sample(n=min(max_train_samples, len(train)), random_state=seed)
         if max_dev_samples:
@@ -134,13 +140,32 @@ def train_stance(
     trainer.save_metrics("train", train_result.metrics)
 
     model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
-    # Score the saved fp16 checkpoint through the inference path, so dev numbers describe
-    # exactly what ships.
-    classifier = StanceClassifier.from_pretrained(str(model_dir), max_length=max_length)
-    metrics: dict[str, Any] = {"train": train_result.metrics, "dev": {}}
-    for name, frame in dev_frames.items():
-        metrics["dev"][name] = evaluate_stance(classifier, frame)
-        log.info("dev %s macro-F1 %.4f (n=%d)", name, metrics["dev"][name]["macro_f1"], len(frame))
-    metrics["train_pairs"] = len(train_frame)
+    metrics: dict[str, Any] = {"train": train_result.metrics, "train_pairs": len(train_frame)}
+    seen_pairs = len(train_frame) * float(train_result.metrics.get("epoch", 1.0))
+    metrics["seconds_per_1000_train_pairs"] = 1000 * train_result.metrics["train_runtime"] / max(seen_pairs, 1)
+    metrics.update(calibrate_and_score(model_dir, dev_frames, max_length))
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics
+
+
+def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataFrame],
+                        max_length: int = 192) -> dict:
+    """Fit the logit temperature on dev, store it in the checkpoint's config, score every dev set.
+
+    Scoring goes through the saved fp16 checkpoint and the inference classifier, so the dev
+    numbers describe exactly what ships.
+    """
+    classifier = StanceClassifier.from_pretrained(str(model_dir), max_length=max_length)
+    label2id = {label: i for i, label in classifier.id2label.items()}
+    dev_all = pd.concat(dev_frames.values(), ignore_index=True)
+    logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist())
+    calibration = calibrate(logits, np.array([label2id[label] for label in dev_all["label"]]))
+    classifier.model.config.stance_temperature = calibration["temperature"]
+    classifier.model.config.save_pretrained(model_dir)
+    log.info("temperature %.3f; ECE %.4f -> %.4f on held-out dev half", calibration["temperature"],
+             calibration["ece_before"], calibration["ece_after"])
+    scores = {}
+    for name, frame in dev_frames.items():
+        scores[name] = evaluate_stance(classifier, frame)
+        log.info("dev %s macro-F1 %.4f (n=%d)", name, scores[name]["macro_f1"], len(frame))
+    return {"calibration": calibration, "dev": scores}

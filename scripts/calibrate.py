@@ -1,0 +1,33 @@
+"""Calibrate and score an existing stance checkpoint on the dev splits of a data config."""
+
+import json
+import logging
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+
+from pipeline.stance.training import CorpusSpec, calibrate_and_score, load_splits
+
+log = logging.getLogger(__name__)
+
+
+def calibrate(cfg: DictConfig) -> dict:
+    corpora = {name: CorpusSpec(**OmegaConf.to_container(spec, resolve=True))
+               for name, spec in cfg.data.corpora.items()}
+    _, dev_frames = load_splits(corpora, cfg.seed, max_dev_samples=cfg.max_dev_samples)
+    metrics = calibrate_and_score(cfg.model_dir, dev_frames, cfg.model.max_length)
+    Path(cfg.paths.output_dir).mkdir(parents=True, exist_ok=True)
+    (Path(cfg.paths.output_dir) / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="calibrate")
+def main(cfg: DictConfig) -> None:
+    metrics = calibrate(cfg)
+    for name, scores in metrics["dev"].items():
+        log.info("dev %-10s macro-F1 %.4f  n=%d", name, scores["macro_f1"], scores["n"])
+
+
+if __name__ == "__main__":
+    main()
