@@ -36,7 +36,34 @@ def evaluate_stance_file(classifier: StanceClassifier, gold_path: str | Path, go
         "score": [p.score for p in predictions],
     }).save_to_disk(str(output_dir / "predictions"))
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    plot_confusion(metrics, output_dir / "confusion.png")
     return metrics
+
+
+def plot_confusion(metrics: dict, path: str | Path) -> Path:
+    """Draw the confusion matrix (counts, rows gold) as a PNG next to metrics.json."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here
+    import matplotlib.pyplot as plt
+
+    labels, matrix = metrics["confusion"]["labels"], metrics["confusion"]["matrix"]
+    figure, axes = plt.subplots(figsize=(4.2, 3.6), dpi=120)
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels)
+    axes.set_yticks(range(len(labels)), labels)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("gold")
+    peak = max(max(row) for row in matrix) or 1
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            axes.text(j, i, str(value), ha="center", va="center",
+                      color="white" if value > peak / 2 else "black")
+    axes.set_title(f"macro-F1 {metrics['macro_f1']:.3f}  (n={metrics['n']})", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return Path(path)
 
 
 def format_stance_metrics(metrics: dict) -> str:

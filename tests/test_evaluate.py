@@ -49,6 +49,7 @@ def test_evaluate_script_writes_predictions_and_metrics(tmp_path, tiny_stance_mo
     saved = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert saved["macro_f1"] == metrics["macro_f1"]
     assert saved["n"] == 3
+    assert (tmp_path / "eval" / "confusion.png").read_bytes()[:4] == b"\x89PNG"
 
 
 GOLD_TEXT = ("Senator Mia Park said the bill would pass. “It is a good day,” she added.\n"
