@@ -49,6 +49,8 @@ def quotes_table(documents: Dataset) -> Dataset:
         for i, quote in enumerate(doc["quotes"]):
             rows.append({"doc_id": doc["doc_id"], "quote_id": f"{doc['doc_id']}#{i}",
                          "text": doc["text"][quote["start"]:quote["end"]], **quote})
+    if not rows:  # from_list([]) drops the columns; an empty table must keep its schema
+        return Dataset.from_dict({name: [] for name in QUOTE_TABLE_FEATURES}, features=QUOTE_TABLE_FEATURES)
     return Dataset.from_list(rows, features=QUOTE_TABLE_FEATURES)
 
 
@@ -61,35 +63,51 @@ def documents_table(documents: Dataset) -> Dataset:
     return table.select_columns(list(DOCUMENT_TABLE_FEATURES)).cast(DOCUMENT_TABLE_FEATURES)
 
 
-def write_artifacts(documents: Dataset, out_dir: str | Path, manifest: dict[str, Any],
-                    export: Sequence[str] = ()) -> dict[str, Dataset]:
-    """Save ``quotes`` and ``documents`` under ``out_dir`` plus the manifest and optional exports.
+def build_tables(documents: Dataset) -> dict[str, Dataset]:
+    """The two output tables of a documents table that went through the stages."""
+    return {"quotes": quotes_table(documents), "documents": documents_table(documents)}
 
-    Tables are written to a temporary name and moved into place, so a killed run never
-    leaves a half-written table where a finished one is expected.
+
+def save_table(table: Dataset, out_dir: Path, name: str) -> Path:
+    """``save_to_disk`` under a temporary name, then move into place.
+
+    A run killed mid-write never leaves a half-written table where a finished one is expected.
     """
+    tmp, final = out_dir / f".{name}.tmp", out_dir / name
+    shutil.rmtree(tmp, ignore_errors=True)
+    table.save_to_disk(str(tmp))
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+    return final
+
+
+def write_tables(tables: dict[str, Dataset], out_dir: str | Path, manifest: dict[str, Any],
+                 export: Sequence[str] = ()) -> dict[str, Dataset]:
+    """Save ``quotes`` and ``documents`` under ``out_dir``, optional exports, then the manifest."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = {"quotes": quotes_table(documents), "documents": documents_table(documents)}
     for name, table in tables.items():
-        tmp, final = out_dir / f".{name}.tmp", out_dir / name
-        shutil.rmtree(tmp, ignore_errors=True)
-        table.save_to_disk(str(tmp))
-        shutil.rmtree(final, ignore_errors=True)
-        tmp.rename(final)
+        save_table(table, out_dir, name)
         for fmt in export:
             if fmt == "parquet":
                 table.to_parquet(str(out_dir / f"{name}.parquet"))
             elif fmt == "jsonl":
                 table.to_json(str(out_dir / f"{name}.jsonl"), lines=True, force_ascii=False)
+    status = tables["documents"]["status"]
     manifest = {**manifest, "counts": {
-        "documents": len(tables["documents"]),
-        "documents_ok": sum(s == "ok" for s in tables["documents"]["status"]),
-        "documents_error": sum(s == "error" for s in tables["documents"]["status"]),
+        "documents": len(status),
+        "documents_ok": sum(s == "ok" for s in status),
+        "documents_error": sum(s == "error" for s in status),
         "quotes": len(tables["quotes"]),
     }}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return tables
+
+
+def write_artifacts(documents: Dataset, out_dir: str | Path, manifest: dict[str, Any],
+                    export: Sequence[str] = ()) -> dict[str, Dataset]:
+    """Build the tables of a processed documents table and write them with the manifest."""
+    return write_tables(build_tables(documents), out_dir, manifest, export)
 
 
 class ArtifactError(ValueError):

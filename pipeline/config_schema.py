@@ -19,6 +19,7 @@ class InferConfig:
     export: list[str] = field(default_factory=list)  # extra copies of the tables: parquet, jsonl
     progress: bool = True
     show: int = 20  # quotes printed at the end; 0 prints none
+    shard_size: int = 1000  # documents per resumable shard
     paths: Any = MISSING
     segmenter: Any = MISSING
     attributor: Any = MISSING

@@ -11,8 +11,9 @@ from typing import Any, Callable, Sequence
 
 from datasets import Dataset
 
-from pipeline.artifacts import EXPORT_FORMATS, write_artifacts
+from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, write_tables
 from pipeline.documents import check_input_path, load_documents
+from pipeline.shards import ShardStore, fingerprint_config, fingerprint_documents
 from pipeline.stages import Attribute, FindQuotes, add_attributions, add_quotes, add_stances
 from pipeline.stance.classifier import StanceClassifier
 
@@ -29,13 +30,6 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def needs_stance(documents: Dataset, targets: Sequence[str]) -> bool:
-    """True if any document with quotes has a target (so the stance model must be loaded)."""
-    if targets:
-        return True
-    return any(row for row in documents["targets"])
-
-
 def run_pipeline(
     input_path: str | Path,
     output_dir: str | Path,
@@ -46,10 +40,14 @@ def run_pipeline(
     targets: Sequence[str] = (),
     export: Sequence[str] = (),
     manifest: dict[str, Any] | None = None,
+    shard_size: int = 1000,
+    resume_key: Any = None,
 ) -> dict[str, Dataset]:
-    """Load -> segment -> attribute -> stance -> write.  Returns the written tables.
+    """Load -> segment -> attribute -> stance -> write, shard by shard; returns the written tables.
 
-    ``load_classifier`` is called at most once, and only when some quote has a target.
+    Finished shards survive a killed run; the same call again (same input, same
+    ``resume_key``, normally the config) continues where it stopped.  ``load_classifier`` is
+    called at most once, and only when some quote has a target.
     """
     unknown = sorted(set(export) - set(EXPORT_FORMATS))
     if unknown:
@@ -60,20 +58,36 @@ def run_pipeline(
     def timed(name: str, work: Callable[[], Any]) -> Any:
         begin = time.perf_counter()
         result = work()
-        timings[name] = round(time.perf_counter() - begin, 3)
-        log.info("%s: %.2fs", name, timings[name])
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - begin, 3)
         return result
 
     documents = timed("load", lambda: load_documents(input_path))
-    documents = timed("segment", lambda: add_quotes(documents, find_quotes))
-    documents = timed("attribute", lambda: add_attributions(documents, attribute, resolve))
-    models: dict[str, Any] = {}
-    if load_classifier is not None and needs_stance(documents, targets):
-        classifier = timed("load_stance_model", load_classifier)
-        models["stance"] = getattr(classifier, "provenance", {})
-        documents = timed("stance", lambda: add_stances(documents, classifier, targets))
-    elif targets or any(documents["targets"]):
+    if not targets and not any(documents["targets"]):
+        load_classifier = None  # nothing to label: never load the model
+    elif load_classifier is None:
         raise ValueError("targets were given but stance is disabled (~stance)")
+    store = ShardStore(output_dir, len(documents), shard_size, fingerprint_documents(documents),
+                       fingerprint_config(resume_key))
+    todo = store.open()
+    models: dict[str, Any] = {}
+    classifier: StanceClassifier | None = None
+    for number, index in enumerate(todo, start=1):
+        shard = documents.select(store.rows(index))
+        shard = timed("segment", lambda: add_quotes(shard, find_quotes))
+        shard = timed("attribute", lambda: add_attributions(shard, attribute, resolve))
+        if load_classifier is not None:
+            if classifier is None:
+                classifier = timed("load_stance_model", load_classifier)
+                models["stance"] = getattr(classifier, "provenance", {})
+            shard = timed("stance", lambda: add_stances(shard, classifier, targets))
+        timed("write", lambda: store.save(index, build_tables(shard)))
+        log.info("shard %d/%d done (%d to go)", number, len(todo), len(todo) - number)
+    # An empty input has no shards; its (empty) tables still get written.
+    tables = store.merged() if store.n_shards else build_tables(add_quotes(documents, find_quotes))
     manifest = {**(manifest or {}), "versions": package_versions(), "models": models,
-                "timings_s": timings, "input_path": str(input_path)}
-    return timed("write", lambda: write_artifacts(documents, output_dir, manifest, export))
+                "timings_s": timings, "input_path": str(input_path),
+                "shards": {"size": shard_size, "count": store.n_shards, "resumed": store.n_shards - len(todo)}}
+    write_tables(tables, output_dir, manifest, export)
+    store.remove()
+    quotes, documents, _ = load_artifacts(output_dir)
+    return {"quotes": quotes, "documents": documents}

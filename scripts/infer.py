@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
 from pipeline.runner import run_pipeline
+from pipeline.speaker_summary import format_speaker_summary, summarise_speakers
 from pipeline.summary import format_quote_table
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ ConfigStore.instance().store(name="infer_schema", node=InferConfig)
 def infer(cfg: DictConfig) -> dict:
     """Run the pipeline from a composed config; returns the written tables."""
     stance_cfg = cfg.stance
+    config = OmegaConf.to_container(cfg, resolve=True)
     load_classifier = (lambda: instantiate(stance_cfg)) if stance_cfg is not None else None
     return run_pipeline(
         input_path=cfg.input_path,
@@ -30,7 +32,10 @@ def infer(cfg: DictConfig) -> dict:
         load_classifier=load_classifier,
         targets=list(cfg.targets),
         export=list(cfg.export),
-        manifest={"config": OmegaConf.to_container(cfg, resolve=True)},
+        manifest={"config": config},
+        shard_size=cfg.shard_size,
+        # What decides the content of the output; display settings may change between resumes.
+        resume_key={k: v for k, v in config.items() if k not in ("progress", "show", "export", "paths")},
     )
 
 
@@ -41,7 +46,7 @@ def main(cfg: DictConfig) -> None:
         datasets.disable_progress_bars()
     try:
         tables = infer(cfg)
-    except (InputError, FileNotFoundError, ValueError) as exc:
+    except (InputError, FileNotFoundError, ValueError) as exc:  # PlanMismatch is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     documents, quotes = tables["documents"], tables["quotes"]
@@ -51,6 +56,7 @@ def main(cfg: DictConfig) -> None:
         print(f"  error in {row['doc_id']}: {row['error']}")
     if cfg.show and len(quotes):
         print(format_quote_table(quotes, max_rows=cfg.show))
+        print("\n" + format_speaker_summary(summarise_speakers(quotes), max_rows=cfg.show))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""A run killed with SIGKILL and started again finishes with every row exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from datasets import Dataset, load_from_disk
+
+from conftest import ROOT
+from pipeline.shards import PlanMismatch, ShardStore
+
+
+def _write_corpus(path, n=60):
+    lines = []
+    for i in range(n):
+        text = (f"Councillor Ana Ruiz{i} spoke on day {i}.\n\n"
+                f"“Item {i} must pass,” Ruiz{i} said.\n\nShe said that the vote on item {i} was close.")
+        lines.append(json.dumps({"id": f"doc{i:03d}", "text": text}))
+    lines.insert(7, "{broken json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _infer(input_path, out, **popen):
+    return subprocess.Popen(
+        [sys.executable, "scripts/infer.py", f"input_path={input_path}", f"output_dir={out}", "~stance",
+         "shard_size=2", "progress=false", "show=0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def _rows(out):
+    quotes = load_from_disk(str(out / "quotes")).to_pandas().drop(columns=["stances"])
+    documents = load_from_disk(str(out / "documents")).to_pandas()
+    return quotes.sort_values("quote_id").reset_index(drop=True), documents.sort_values("source").reset_index(drop=True)
+
+
+def test_killed_run_resumes_without_redoing_or_duplicating(tmp_path):
+    corpus = tmp_path / "in.jsonl"
+    _write_corpus(corpus)
+    clean, resumed = tmp_path / "clean", tmp_path / "resumed"
+    assert _infer(corpus, clean).wait(timeout=300) == 0
+
+    run = _infer(corpus, resumed)
+    shards = resumed / ".shards"
+    deadline = time.time() + 240
+    while time.time() < deadline and len(list(shards.glob("0*"))) < 4:
+        time.sleep(0.05)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    done_before = len(list(shards.glob("0*")))
+    assert 4 <= done_before < 31, "the run should have been killed part-way"
+    assert not (resumed / "quotes").exists()
+
+    again = _infer(corpus, resumed)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err[-2000:]
+    assert f"resuming: {done_before} of 31 shards already done" in out + err
+    manifest = json.loads((resumed / "manifest.json").read_text())
+    assert manifest["shards"] == {"size": 2, "count": 31, "resumed": done_before}
+    assert not shards.exists()
+
+    clean_quotes, clean_docs = _rows(clean)
+    quotes, docs = _rows(resumed)
+    assert len(docs) == 61 and docs["source"].is_unique
+    assert quotes.equals(clean_quotes)
+    assert docs.equals(clean_docs)
+    assert quotes["quote_id"].is_unique
+
+
+def test_resuming_with_other_input_is_refused(tmp_path):
+    store = ShardStore(tmp_path, n_documents=4, shard_size=2, input_fingerprint="a", config_fingerprint="c")
+    assert store.open() == [0, 1]
+    store.save(0, {"quotes": Dataset.from_dict({"x": [1]}), "documents": Dataset.from_dict({"x": [1]})})
+    assert ShardStore(tmp_path, 4, 2, "a", "c").open() == [1]
+    with pytest.raises(PlanMismatch, match="different input"):
+        ShardStore(tmp_path, 4, 2, "b", "c").open()
