@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(PY) scripts/infer.py input_path=examples output_dir=outputs/demo targets='$(DEMO_TARGETS)'
+	$(PY) scripts/report.py predictions=outputs/demo show=0
 
 test: setup
 	$(PY) -m pytest -q

@@ -1,0 +1,42 @@
+"""`make demo`'s path with the shipped stance model on the bundled example articles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from datasets import load_from_disk
+
+from conftest import ROOT
+
+SHIPPED = ROOT / "models" / "stance"
+TARGETS = '["China–Russia cooperation",climate action,steel tariffs,bike lanes]'
+
+
+@pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="models/stance is not shipped yet")
+def test_demo_command_labels_the_examples_with_the_shipped_model(tmp_path):
+    out = tmp_path / "demo"
+    result = subprocess.run(
+        [sys.executable, "scripts/infer.py", "input_path=examples", f"output_dir={out}", f"targets={TARGETS}",
+         "progress=false"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "speaker" in result.stdout and "climate action" in result.stdout  # the printed table
+    quotes = load_from_disk(str(out / "quotes"))
+    documents = load_from_disk(str(out / "documents"))
+    texts = {row["doc_id"]: row["text"] for row in documents}
+    assert set(documents["status"]) == {"ok"} and len(documents) == len(list((ROOT / "examples").glob("*.txt")))
+    assert len(quotes) >= 20
+    for quote in quotes:
+        assert texts[quote["doc_id"]][quote["start"]:quote["end"]] == quote["text"]
+        assert len(quote["stances"]) == 4
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["models"]["stance"]["sha256"]
+    # The shipped model should see the climate minister's defence of climate action as favour.
+    okafor = [q for q in quotes if q["text"].startswith("Climate action creates jobs")]
+    assert okafor and okafor[0]["speaker"] == "Amara Okafor"
+    climate = {s["target"]: s["label"] for s in okafor[0]["stances"]}["climate action"]
+    assert climate == "favor"
