@@ -12,7 +12,7 @@ from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
 from pipeline.runner import run_pipeline
 from pipeline.speaker_summary import format_speaker_summary, summarise_speakers
-from pipeline.summary import format_quote_table
+from pipeline.quote_table import format_quote_table
 
 log = logging.getLogger(__name__)
 ConfigStore.instance().store(name="infer_schema", node=InferConfig)
