@@ -70,6 +70,8 @@ def run_pipeline(
                        fingerprint_config(resume_key))
     todo = store.open()
     models: dict[str, Any] = {}
+    if getattr(find_quotes, "provenance", None):  # a learned segmenter records its checkpoint
+        models["quotes"] = find_quotes.provenance
     classifier: StanceClassifier | None = None
     for number, index in enumerate(todo, start=1):
         shard = documents.select(store.rows(index))

@@ -30,6 +30,9 @@ def test_every_experiment_composes(experiment):
 
 @pytest.mark.parametrize("name,overrides", [
     ("train", ["debug=fast"]),
+    ("train_quotes", []),
+    ("calibrate", ["model_dir=x"]),
+    ("report", ["predictions=x"]),
     ("infer", ["input_path=examples", "output_dir=/tmp/x"]),
     ("evaluate", ["gold_path=x", "gold_format=vast"]),
 ])

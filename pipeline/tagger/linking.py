@@ -1,0 +1,144 @@
+"""Rule-based linking of predicted spans: each content gets a cue and a source (or none).
+
+On PolNeAR gold spans the cue of a content is always within 200 characters of it: inside
+its hull (``"A," he said, "B."``), just before it (``he said that ...``) or just after it
+(``..., he said.``); the source sits next to its cue (``he said``, ``said the minister``,
+``according to X``) or is shared with an earlier cue of the sentence (``Trump arrived,
+dismissing ...``).  So:
+
+* cue: the cue inside the content's hull if there is one, otherwise the nearest cue before
+  or after it within ``max_cue_gap`` characters (one after it costs ``after_penalty`` extra),
+  skipping cues with another content in between (they belong to that one); a content joined
+  to the previous one by a conjunction (``X said A and that B``) shares its cue and source;
+* source: the source nearest the cue within ``max_source_gap`` characters, in the same
+  sentence and with no other cue in between; failing that, the source of the nearest earlier
+  cue of the same sentence; with no cue at all, the source nearest the content (outside it);
+* a source may serve several contents; nothing is invented when nothing is in reach.
+
+With gold spans as input these rules give (content, source) pair exact F1 0.952 on PolNeAR
+train and 0.963 on dev, so pair errors of the tagger come mostly from its spans.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from pipeline.tagger.labels import CharSpan
+
+
+@dataclass
+class LinkedContent:
+    """A content span with its linked source and cue (either may be None)."""
+
+    content: CharSpan
+    source: CharSpan | None
+    cue: CharSpan | None
+
+
+def gap(a: CharSpan, b: CharSpan) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(a.start - b.end, b.start - a.end, 0)
+
+
+def _inside(inner: CharSpan, outer: CharSpan) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _between(a: CharSpan, b: CharSpan, spans: Sequence[CharSpan]) -> bool:
+    """Whether any of ``spans`` lies wholly in the stretch between ``a`` and ``b``."""
+    lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+    return any(lo <= s.start and s.end <= hi for s in spans if s is not a and s is not b)
+
+
+def pick_cue(content: CharSpan, cues: Sequence[CharSpan], contents: Sequence[CharSpan],
+             max_cue_gap: int = 200, after_penalty: int = 0) -> CharSpan | None:
+    """The cue of one content (see the module docstring)."""
+    inner = [q for q in cues if _inside(q, content)]
+    if inner:
+        return min(inner, key=lambda q: q.start)
+    others = [c for c in contents if c is not content]
+    best, best_cost = None, None
+    for q in cues:
+        if q.start < content.end and content.start < q.end:
+            continue  # crosses the content's edge: not this content's frame
+        distance = gap(q, content)
+        if distance > max_cue_gap:
+            continue
+        # A cue with another content between it and this one is that content's cue.
+        if _between(q, content, others):
+            continue
+        cost = distance + (after_penalty if q.start >= content.end else 0)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = q, cost
+    return best
+
+
+_CONTINUATION_RE = re.compile(r"[\s,;]*(?:and|or|but|as well as)[\s,]*")
+_SENTENCE_END_RE = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n")
+
+
+def sentence_breaks(text: str) -> list[int]:
+    """Character positions where a sentence (or paragraph) ends."""
+    return [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+
+
+def _same_sentence(a: CharSpan, b: CharSpan, breaks: Sequence[int]) -> bool:
+    lo, hi = min(a.end, b.end), max(a.start, b.start)
+    if lo >= hi:
+        return True
+    i = bisect.bisect_left(breaks, lo)
+    return i >= len(breaks) or breaks[i] >= hi
+
+
+def pick_source(anchor: CharSpan, sources: Sequence[CharSpan], max_source_gap: int = 120,
+                cues: Sequence[CharSpan] = (), breaks: Sequence[int] = ()) -> CharSpan | None:
+    """The source nearest ``anchor`` (the cue, or the content when there is no cue), in the
+    same sentence and not separated from it by another cue."""
+    best, best_gap = None, None
+    for s in sources:
+        distance = gap(s, anchor)
+        if distance > max_source_gap or _between(s, anchor, cues) or not _same_sentence(s, anchor, breaks):
+            continue
+        if best_gap is None or distance < best_gap:
+            best, best_gap = s, distance
+    return best
+
+
+def link_spans(spans: Sequence[CharSpan], text: str | None = None, max_cue_gap: int = 200,
+               max_source_gap: int = 150, after_penalty: int = 10,
+               max_chain_gap: int = 250) -> list[LinkedContent]:
+    """Pair every CONTENT span with a CUE and a SOURCE span from ``spans``.
+
+    ``text`` (optional) supplies sentence boundaries: a source is not taken across one.  A cue
+    with no source of its own in reach (``Trump arrived, dismissing ...``) shares the source of
+    the nearest earlier cue of the same sentence within ``max_chain_gap`` characters.
+    """
+    breaks = sentence_breaks(text) if text else []
+    contents = sorted((s for s in spans if s.label == "CONTENT"), key=lambda s: s.start)
+    cues = sorted((s for s in spans if s.label == "CUE"), key=lambda s: s.start)
+    sources = [s for s in spans if s.label == "SOURCE"]
+    own = {id(q): pick_source(q, sources, max_source_gap, cues, breaks) for q in cues}
+    linked: list[LinkedContent] = []
+    for content in contents:
+        cue = pick_cue(content, cues, contents, max_cue_gap, after_penalty)
+        previous = linked[-1] if linked else None
+        if (text is not None and previous is not None and previous.cue is not None
+                and previous.cue.end <= previous.content.start <= previous.content.end <= content.start
+                and _CONTINUATION_RE.fullmatch(text, previous.content.end, content.start)):
+            linked.append(LinkedContent(content, previous.source, previous.cue))
+            continue
+        if cue is not None:
+            source = own[id(cue)]
+            if source is None:
+                earlier = [q for q in cues if q.end <= cue.start and own[id(q)] is not None
+                           and gap(q, cue) <= max_chain_gap and _same_sentence(q, cue, breaks)]
+                if earlier:
+                    source = own[id(earlier[-1])]
+        else:
+            candidates = [s for s in sources if not _inside(s, content)]
+            source = pick_source(content, candidates, max_source_gap, cues, breaks)
+        linked.append(LinkedContent(content, source, cue))
+    return linked
