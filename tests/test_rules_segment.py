@@ -213,7 +213,9 @@ def test_two_megabyte_document_is_fast():
     t0 = time.perf_counter()
     qs = find_quotes(text)
     elapsed = time.perf_counter() - t0
-    assert elapsed < 10.0
+    # About 1 s on an idle 2-core machine; the bound is loose so a busy machine passes,
+    # while anything quadratic in the text length (hours at 2 MB) still fails.
+    assert elapsed < 60.0
     n = text.count(para)
     assert len(qs) == 4 * n
     assert text[qs[1].start:qs[1].end] == "We are ready,"
