@@ -3,6 +3,7 @@
 import logging
 import sys
 
+import datasets
 import hydra
 from hydra.core.config_store import ConfigStore
 from hydra.utils import instantiate
@@ -41,9 +42,8 @@ def infer(cfg: DictConfig) -> dict:
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="infer")
 def main(cfg: DictConfig) -> None:
-    if not cfg.progress:
-        import datasets
-        datasets.disable_progress_bars()
+    # Per-shard table bars from datasets are noise; the stance (and tagger) bars show progress.
+    datasets.disable_progress_bars()
     try:
         tables = infer(cfg)
     except (InputError, FileNotFoundError, ValueError) as exc:  # PlanMismatch is a ValueError
