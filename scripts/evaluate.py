@@ -28,7 +28,13 @@ def evaluate(cfg: DictConfig) -> dict:
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=quotes")
         return evaluate_quote_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
-    raise ValueError(f"task must be 'stance' or 'quotes', got {cfg.task!r}")
+    if cfg.task == "speakers":
+        from pipeline.evaluate_speakers import evaluate_speaker_predictions
+
+        if not cfg.predictions:
+            raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speakers")
+        return evaluate_speaker_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
+    raise ValueError(f"task must be 'stance', 'quotes' or 'speakers', got {cfg.task!r}")
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="evaluate")

@@ -114,3 +114,18 @@ def test_gold_kind_and_trim():
     assert quote_kind("the plan is “the best in history”") == "mixed"
     assert quote_kind("the bill would pass") == "indirect"
     assert trim("say “Hi there.” ok", Span(4, 15)) == Span(5, 13)
+
+
+def test_speaker_accuracy_counts_found_and_correct_quotes(tmp_path):
+    from pipeline.evaluate_speakers import evaluate_speaker_predictions
+
+    t = GOLD_TEXT
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "doc1", "text": t, "speakers": [
+        {"quote": "the bill would pass", "speaker": "Mia Park"},
+        {"quote": "It is a good day", "speaker": "Mia Park"},
+        {"quote": "Critics disagreed", "speaker": None}]}) + "\n", encoding="utf-8")
+    quotes = [_quote(t.index("the bill"), t.index("pass") + 4, "indirect"), _quote(t.index("It is"), t.index("day") + 3, "direct")]
+    quotes[0]["speaker"], quotes[1]["speaker"] = "Mia Park", "Someone Else"
+    summary = evaluate_speaker_predictions(gold, _predictions(tmp_path, quotes), tmp_path / "eval")["summary"]
+    assert summary == {"gold_quotes": 3, "found": 2, "accuracy": 1 / 3, "accuracy_on_found": 0.5}
