@@ -22,7 +22,7 @@ DOC = (
 def run_infer(tmp_path, input_path, model_dir, *overrides):
     cfg = compose_run_config("infer", [
         f"input_path={input_path}", f"output_dir={tmp_path / 'out'}",
-        f"stance.name_or_path={model_dir}", "progress=false", *overrides])
+        f"stance.name_or_path={model_dir}", "progress=false", "segmenter=rules", "attributor=rules", *overrides])
     return infer_script.infer(cfg)
 
 
@@ -93,7 +93,8 @@ def _cli(*args):
     ("pyproject.toml", "unknown format '.toml'"),
 ])
 def test_unusable_input_fails_at_start_with_one_line(tmp_path, path, message):
-    result = _cli(f"input_path={path}", f"output_dir={tmp_path / 'out'}", "~stance")
+    result = _cli(f"input_path={path}", f"output_dir={tmp_path / 'out'}", "~stance", "segmenter=rules",
+                  "attributor=rules")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"error: {message}" or message in result.stderr
     assert not (tmp_path / "out" / "quotes").exists()

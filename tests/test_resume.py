@@ -29,7 +29,7 @@ def _write_corpus(path, n=60):
 def _infer(input_path, out, **popen):
     return subprocess.Popen(
         [sys.executable, "scripts/infer.py", f"input_path={input_path}", f"output_dir={out}", "~stance",
-         "shard_size=2", "progress=false", "show=0"],
+         "segmenter=rules", "attributor=rules", "shard_size=2", "progress=false", "show=0"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
