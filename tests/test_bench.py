@@ -1,0 +1,24 @@
+"""The benchmark harness measures our pipeline in its own process (the peer is optional)."""
+
+from __future__ import annotations
+
+from pipeline.bench import format_benchmark, run_benchmark
+
+
+def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("“We will win,” Mayor Ana Lopez said.\n\nShe said that the vote was close.", encoding="utf-8")
+    (docs / "b.txt").write_text("No quotes here at all.", encoding="utf-8")
+    components = {
+        "segmenter": {"_target_": "pipeline.segment.rules.find_quotes", "_partial_": True},
+        "attributor": {"link": {"_target_": "pipeline.attribute.rules.attribute_quotes", "_partial_": True},
+                       "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+        "stance": {"_target_": "pipeline.stance.classifier.StanceClassifier.from_pretrained",
+                   "name_or_path": str(tiny_stance_model), "progress": False},
+    }
+    results = run_benchmark(str(docs), components, ["voting"], runs=1, warmup=0, peer=False)
+    assert results["input"] == {"dir": str(docs), "documents": 2, "words": 19}
+    assert results["ours"]["quotes"] == 2
+    assert results["ours"]["docs_per_s"] > 0 and results["ours"]["peak_rss_mb"] > 50
+    assert "ours" in format_benchmark(results) and "textacy" not in format_benchmark(results)
