@@ -1,4 +1,4 @@
-"""`make demo`'s path with the shipped stance model on the bundled example articles."""
+"""`make demo`'s path with the shipped models (quote tagger, stance) on the bundled example articles."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_demo_command_labels_the_examples_with_the_shipped_model(tmp_path):
         assert texts[quote["doc_id"]][quote["start"]:quote["end"]] == quote["text"]
         assert len(quote["stances"]) == 4
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["models"]["stance"]["sha256"]
+    assert manifest["models"]["stance"]["sha256"] and manifest["models"]["quotes"]["sha256"]
     # The shipped model should see the climate minister's defence of climate action as favour.
     okafor = [q for q in quotes if q["text"].startswith("Climate action creates jobs")]
     assert okafor and okafor[0]["speaker"] == "Amara Okafor"

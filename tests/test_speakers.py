@@ -108,3 +108,17 @@ def test_examples_end_to_end():
         if q.speaker_mention is not None:
             assert text[q.speaker_start:q.speaker_end] == q.speaker_mention
             assert text[q.cue_start:q.cue_end] == q.cue
+
+
+def test_learned_mentions_with_appositions_resolve_to_the_name():
+    text = ("Councilwoman Rosa Delgado, who sponsored the plan, said the lanes would help. "
+            "Translink's chief executive, Samuel Park, said costs would fall.")
+    quotes = []
+    for mention, content in (("Rosa Delgado, who sponsored the plan", "the lanes would help"),
+                             ("Translink's chief executive, Samuel Park", "costs would fall")):
+        start = text.index(content)
+        m = text.index(mention)
+        quotes.append(QuoteSpan(start, start + len(content), "indirect", speaker_mention=mention,
+                                speaker_start=m, speaker_end=m + len(mention)))
+    resolved = resolve_speakers(text, quotes)
+    assert [q.speaker for q in resolved] == ["Rosa Delgado", "Samuel Park"]

@@ -106,3 +106,16 @@ def test_viterbi_never_continues_a_span_of_another_type():
     for prev, cur in zip(path, path[1:]):
         if cur.startswith("I-"):
             assert prev[2:] == cur[2:]
+
+
+def test_spans_split_inside_a_word_snap_to_whole_words():
+    from pipeline.segment.tagger import snap_to_words
+    from pipeline.tagger.labels import CharSpan
+
+    text = "Council approves bike lanes"
+    cue = snap_to_words(text, CharSpan(8, 15, "CUE"))  # "approve"
+    content = snap_to_words(text, CharSpan(15, 27, "CONTENT"))  # "s bike lanes"
+    assert text[cue.start:cue.end] == "approves"
+    assert text[content.start:content.end] == "bike lanes"
+    whole = CharSpan(0, 7, "SOURCE")
+    assert snap_to_words(text, whole) is whole

@@ -290,7 +290,7 @@ class _Resolver:
                             and (gender is None or e.gender in (None, gender)), pos)
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
-        mention, pos = q.speaker_mention, q.speaker_start
+        mention, pos = _name_part(q.speaker_mention, q.speaker_start)
         if re.fullmatch(r"(?i)he|she|they|we|i", mention):
             return self._resolve_pronoun(mention, pos)
         toks = _tokens(mention)
@@ -306,7 +306,7 @@ class _Resolver:
             return self.entities.setdefault(name, _Entity(name, True))
         if not core:  # "the President" written as a bare title
             return self._resolve_description("the " + titles[-1], pos)
-        occ = _Occ(pos, q.speaker_end, tuple(core), titles, "", False, True)
+        occ = _Occ(pos, pos + len(mention), tuple(core), titles, "", False, True)
         return self._person(occ)
 
     def run(self, quotes: list[QuoteSpan]) -> list[str | None]:
@@ -343,6 +343,31 @@ class _Resolver:
                     result[payload] = ent.name
                     ent.last_seen = max(ent.last_seen, pos)
         return result
+
+
+_APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+
+
+def _name_part(mention: str, start: int) -> tuple[str, int]:
+    """The part of a mention with an apposition that names the speaker, and where it starts.
+
+    Learned source spans keep appositions ("Rosa Delgado, who sponsored the proposal",
+    "Translink's chief executive, Samuel Park"): take the first part that reads as a name,
+    else the first part.
+    """
+    parts, offset = [], 0
+    for match in _APPOSITION_RE.finditer(mention):
+        parts.append((mention[offset:match.start()], offset))
+        offset = match.end()
+    parts.append((mention[offset:], offset))
+    parts = [(p, o) for p, o in parts if p.strip()]
+    if len(parts) < 2:
+        return mention, start
+    for part, at in parts:
+        if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
+                and part[:1].isupper() and not re.search(r"['’]s\b", part):
+            return part, start + at
+    return parts[0][0], start + parts[0][1]
 
 
 def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:

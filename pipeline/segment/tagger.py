@@ -15,6 +15,7 @@ span probabilities (0.0 when no source was linked).  Content spans less probable
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -102,7 +103,7 @@ class QuoteTagger:
                           min_content_score: float | None = None) -> list[QuoteSpan]:
         """Drop unsure content spans, link the rest to cues and sources, build the records."""
         threshold = self.min_content_score if min_content_score is None else min_content_score
-        kept = [s for s in spans if s.label != "CONTENT" or s.score >= threshold]
+        kept = [snap_to_words(text, s) for s in spans if s.label != "CONTENT" or s.score >= threshold]
         return to_quote_spans(text, link_spans(kept, text))
 
     def find(self, texts: Sequence[str]) -> list[list[QuoteSpan]]:
@@ -111,6 +112,26 @@ class QuoteTagger:
 
     def __call__(self, text: str) -> list[QuoteSpan]:
         return self.find([text])[0]
+
+
+def snap_to_words(text: str, span: CharSpan) -> CharSpan:
+    """Keep whole words: an end inside a word moves to the word's end, a start inside a word
+    moves past that word.
+
+    Tags live on sub-word tokens, so runs can split a word: a cue "approve" followed by a
+    content "s bike lanes" becomes "approves" and "bike lanes".
+    """
+    start, end = span.start, span.end
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    if 0 < start < end and text[start - 1].isalnum() and text[start].isalnum():
+        while start < end and text[start].isalnum():
+            start += 1
+        while start < end and text[start].isspace():
+            start += 1
+    if start >= end:
+        return span
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 
 def _strip(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
@@ -128,6 +149,8 @@ def to_quote_spans(text: str, linked: Sequence[LinkedContent]) -> list[QuoteSpan
         c = item.content
         kind = quote_kind(text[c.start:c.end])
         start, end = _strip(text, c.start, c.end, _MARKS if kind == "direct" else "")
+        while start < end and (text[start] in ",;:" or text[start].isspace()):  # ", construction will ..."
+            start += 1
         if end <= start:
             continue
         quote = QuoteSpan(start=start, end=end, kind=kind)
