@@ -7,14 +7,13 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.stance.training import CorpusSpec, calibrate_and_score, load_splits
+from pipeline.stance.training import calibrate_and_score, corpus_specs, load_splits
 
 log = logging.getLogger(__name__)
 
 
 def calibrate(cfg: DictConfig) -> dict:
-    corpora = {name: CorpusSpec(**OmegaConf.to_container(spec, resolve=True))
-               for name, spec in cfg.data.corpora.items()}
+    corpora = corpus_specs(OmegaConf.to_container(cfg.data.corpora, resolve=True))
     _, dev_frames = load_splits(corpora, cfg.seed, max_dev_samples=cfg.max_dev_samples)
     metrics = calibrate_and_score(cfg.model_dir, dev_frames, cfg.model.max_length)
     Path(cfg.paths.output_dir).mkdir(parents=True, exist_ok=True)

@@ -5,15 +5,14 @@ import logging
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.stance.training import CorpusSpec, train_stance
+from pipeline.stance.training import corpus_specs, train_stance
 
 log = logging.getLogger(__name__)
 
 
 def train(cfg: DictConfig) -> dict:
     """Train from a composed config; returns the per-corpus dev metrics."""
-    corpora = {name: CorpusSpec(**OmegaConf.to_container(spec, resolve=True))
-               for name, spec in cfg.data.corpora.items()}
+    corpora = corpus_specs(OmegaConf.to_container(cfg.data.corpora, resolve=True))
     return train_stance(
         corpora=corpora,
         model_name_or_path=cfg.model.name_or_path,

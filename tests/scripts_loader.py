@@ -39,6 +39,8 @@ def compose_run_config(config_name: str, overrides: list[str]):
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
         cfg = compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
+    with open_dict(cfg):  # what @hydra.main sets when it creates the run folder
+        cfg.hydra.runtime.output_dir = cfg.hydra.run.dir
     HydraConfig.instance().set_config(cfg)
     with open_dict(cfg):
         del cfg["hydra"]

@@ -48,6 +48,11 @@ class CorpusSpec:
     dev_read_args: Mapping[str, Any] | None = None
 
 
+def corpus_specs(corpora: Mapping[str, Mapping[str, Any]]) -> dict[str, CorpusSpec]:
+    """``data.corpora`` of a config (plain dicts) -> one :class:`CorpusSpec` per corpus."""
+    return {name: CorpusSpec(**dict(spec)) for name, spec in corpora.items()}
+
+
 def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
                 max_train_samples: int | None = None,
                 max_dev_samples: int | None = None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
