@@ -30,6 +30,15 @@ def resolve_model_path(name_or_path: str) -> str:
     return str(folder)
 
 
+def resolve_checkpoint(name_or_path: str, what: str, train_script: str, config_key: str) -> str:
+    """Like :func:`resolve_model_path`, but a missing folder says how to get a checkpoint."""
+    path = resolve_model_path(name_or_path)
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{what} {name_or_path!r} not found; train one with {train_script} "
+                                f"or set {config_key} to a checkpoint folder")
+    return path
+
+
 def save_fp16(model: torch.nn.Module, tokenizer, out_dir: str | Path) -> Path:
     """Save ``model`` as fp16 safetensors with its tokenizer (upcast again at load time)."""
     out_dir = Path(out_dir)

@@ -91,5 +91,7 @@ def run_pipeline(
                 "shards": {"size": shard_size, "count": store.n_shards, "resumed": store.n_shards - len(todo)}}
     write_tables(tables, output_dir, manifest, export)
     store.remove()
+    # The merged tables were memory-mapped from the shard folders just removed: hand back
+    # the written ones.
     quotes, documents, _ = load_artifacts(output_dir)
     return {"quotes": quotes, "documents": documents}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -12,7 +11,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from pipeline.models import checkpoint_hash, resolve_model_path
+from pipeline.models import checkpoint_hash, resolve_checkpoint
 from pipeline.stance.calibration import softmax
 from pipeline.stance.features import encode_pairs
 
@@ -45,11 +44,7 @@ class StanceClassifier:
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, **kwargs) -> "StanceClassifier":
-        path = resolve_model_path(name_or_path)
-        if not Path(path).exists():
-            raise FileNotFoundError(
-                f"stance model {name_or_path!r} not found; train one with scripts/train.py "
-                "or set stance.name_or_path to a checkpoint folder")
+        path = resolve_checkpoint(name_or_path, "stance model", "scripts/train.py", "stance.name_or_path")
         # Shipped checkpoints are fp16 on disk; compute in fp32 on CPU.
         model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(path)

@@ -10,13 +10,12 @@ every column ``layer:tag`` and ``quote_label_layers`` maps each layer to its tag
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import torch
 from torch.nn import functional as F
 from transformers import AutoConfig, AutoModelForTokenClassification
 
-from pipeline.models import resolve_model_path
+from pipeline.models import resolve_checkpoint, resolve_model_path
 from pipeline.tagger.decode import layer_slices
 from pipeline.tagger.labels import IGNORE, flat_id2label, label_layers
 
@@ -44,11 +43,7 @@ def tagger_layers(model) -> dict[str, list[str]]:
 
 def load_tagger_model(name_or_path: str):
     """Load a saved tagger (fp16 on disk) in fp32 for CPU inference."""
-    path = resolve_model_path(name_or_path)
-    if not Path(path).exists():
-        raise FileNotFoundError(
-            f"quote tagger {name_or_path!r} not found; train one with scripts/train_quotes.py "
-            "or set segmenter.name_or_path to a checkpoint folder")
+    path = resolve_checkpoint(name_or_path, "quote tagger", "scripts/train_quotes.py", "segmenter.name_or_path")
     model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
     tagger_layers(model)  # fail early on a checkpoint that is not a tagger
     return model.eval()
