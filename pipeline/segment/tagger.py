@@ -26,6 +26,7 @@ from transformers import AutoTokenizer
 from pipeline.evaluate_quotes import quote_kind
 from pipeline.models import checkpoint_hash, resolve_model_path
 from pipeline.spans import QuoteSpan
+from pipeline.tagger.boundaries import apply_conventions
 from pipeline.tagger.decode import decode_windows
 from pipeline.tagger.labels import CharSpan, DocumentEncoding, Window, encode_document, make_windows
 from pipeline.tagger.linking import LinkedContent, link_spans
@@ -104,7 +105,7 @@ class QuoteTagger:
         """Drop unsure content spans, link the rest to cues and sources, build the records."""
         threshold = self.min_content_score if min_content_score is None else min_content_score
         kept = [snap_to_words(text, s) for s in spans if s.label != "CONTENT" or s.score >= threshold]
-        return to_quote_spans(text, link_spans(kept, text))
+        return to_quote_spans(text, apply_conventions(text, link_spans(kept, text)))
 
     def find(self, texts: Sequence[str]) -> list[list[QuoteSpan]]:
         """Quotes of each article."""

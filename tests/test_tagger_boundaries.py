@@ -1,0 +1,56 @@
+"""PolNeAR span conventions applied to linked tagger output, on sentences written for the tests."""
+
+from __future__ import annotations
+
+from pipeline.tagger.boundaries import (
+    apply_conventions,
+    drop_leading_preposition,
+    extend_cue_left,
+    split_at_paragraphs,
+)
+from pipeline.tagger.labels import CharSpan
+from pipeline.tagger.linking import LinkedContent
+
+
+def at(text: str, needle: str, label: str) -> CharSpan:
+    start = text.index(needle)
+    return CharSpan(start, start + len(needle), label)
+
+
+def test_cue_takes_in_auxiliaries_and_adverbs_before_its_verb():
+    text = "The minister has also repeatedly said that the budget is fair."
+    cue = extend_cue_left(text, at(text, "said", "CUE"), [at(text, "The minister", "SOURCE")])
+    assert text[cue.start:cue.end] == "has also repeatedly said"
+
+
+def test_cue_does_not_grow_into_a_source_or_other_words():
+    text = "Lopez has said so, and Reed said no."
+    source = at(text, "Lopez has", "SOURCE")  # a source that already took the auxiliary
+    assert extend_cue_left(text, at(text, "said so", "CUE"), [source]) == at(text, "said so", "CUE")
+    assert extend_cue_left(text, at(text, "said no", "CUE"), []) == at(text, "said no", "CUE")
+
+
+def test_content_loses_the_preposition_of_its_cue():
+    text = "The union called for a national strike."
+    content = drop_leading_preposition(text, at(text, "for a national strike", "CONTENT"))
+    assert text[content.start:content.end] == "a national strike"
+    only = drop_leading_preposition(text, at(text, "for", "CONTENT"))  # nothing would be left
+    assert only == at(text, "for", "CONTENT")
+
+
+def test_content_across_a_paragraph_break_is_split_and_the_far_piece_loses_its_speaker():
+    text = "Lopez said the lanes were safe.\n\nDrivers were not convinced by the data."
+    item = LinkedContent(at(text, "the lanes were safe.\n\nDrivers were not convinced", "CONTENT"),
+                         at(text, "Lopez", "SOURCE"), at(text, "said", "CUE"))
+    near, far = split_at_paragraphs(text, item)
+    assert text[near.content.start:near.content.end] == "the lanes were safe."
+    assert near.source == item.source and near.cue == item.cue
+    assert text[far.content.start:far.content.end] == "Drivers were not convinced"
+    assert far.source is None and far.cue is None
+
+
+def test_all_conventions_together_keep_a_clean_item_unchanged():
+    text = "Reed said the plan would hurt shops."
+    item = LinkedContent(at(text, "the plan would hurt shops.", "CONTENT"), at(text, "Reed", "SOURCE"),
+                         at(text, "said", "CUE"))
+    assert apply_conventions(text, [item]) == [item]
