@@ -59,6 +59,8 @@ def documents_table(documents: Dataset) -> Dataset:
     def count(row: dict) -> dict:
         return {"n_quotes": len(row["quotes"])}
 
+    if not len(documents):  # map() over no rows adds no column
+        return Dataset.from_dict({name: [] for name in DOCUMENT_TABLE_FEATURES}, features=DOCUMENT_TABLE_FEATURES)
     table = documents.map(count, remove_columns=["quotes"], desc="count quotes", load_from_cache_file=False)
     return table.select_columns(list(DOCUMENT_TABLE_FEATURES)).cast(DOCUMENT_TABLE_FEATURES)
 
@@ -75,7 +77,9 @@ def save_table(table: Dataset, out_dir: Path, name: str) -> Path:
     """
     tmp, final = out_dir / f".{name}.tmp", out_dir / name
     shutil.rmtree(tmp, ignore_errors=True)
-    table.save_to_disk(str(tmp))
+    # An empty table saved with the default sharding has no data file and cannot be loaded
+    # back (datasets 5.2); one explicit shard keeps it loadable.
+    table.save_to_disk(str(tmp), num_shards=1 if not len(table) else None)
     shutil.rmtree(final, ignore_errors=True)
     tmp.rename(final)
     return final

@@ -207,4 +207,6 @@ def load_documents(path: str | Path) -> Dataset:
     _mark_duplicates(rows)
     errors = sum(row["status"] == "error" for row in rows)
     log.info("read %d documents from %s (%d with errors)", len(rows), path, errors)
+    if not rows:  # from_list([]) loses the columns; an empty input keeps the schema
+        return Dataset.from_dict({name: [] for name in DOCUMENT_FEATURES}, features=DOCUMENT_FEATURES)
     return Dataset.from_list(rows, features=DOCUMENT_FEATURES)

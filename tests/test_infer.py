@@ -98,3 +98,11 @@ def test_unusable_input_fails_at_start_with_one_line(tmp_path, path, message):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"error: {message}" or message in result.stderr
     assert not (tmp_path / "out" / "quotes").exists()
+
+
+def test_an_input_file_without_records_gives_empty_tables_not_an_error(tmp_path, tiny_stance_model):
+    source = tmp_path / "none.jsonl"
+    source.write_text("", encoding="utf-8")
+    tables = run_infer(tmp_path, source, tiny_stance_model, "targets=[taxes]")
+    assert len(tables["quotes"]) == 0 and len(tables["documents"]) == 0
+    assert "stances" in tables["quotes"].column_names
