@@ -22,6 +22,7 @@ def train(cfg: DictConfig) -> dict:
         seed=cfg.seed,
         max_train_samples=cfg.max_train_samples,
         max_dev_samples=cfg.max_dev_samples,
+        mark_mentions=cfg.mark_mentions,
     )
 
 

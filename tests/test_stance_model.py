@@ -75,6 +75,7 @@ def test_train_writes_a_loadable_checkpoint_and_dev_metrics(tmp_path, tiny_stanc
     assert saved["dev"]["vast"]["n"] == metrics["dev"]["vast"]["n"]
     classifier = StanceClassifier.from_pretrained(str(tmp_path / "run" / "model"), progress=False)
     assert classifier.predict(["taxes"], ["Comment"])[0].label in {"against", "favor", "neutral"}
+    assert classifier.mark_mentions  # inference marks the mention as training did
 
 
 def test_temperature_fit_recovers_a_known_temperature_and_lowers_ece():

@@ -58,15 +58,25 @@ class StanceClassifier:
         """Logit temperature fitted on dev by training (1.0 for an uncalibrated checkpoint)."""
         return float(getattr(self.model.config, "stance_temperature", 1.0) or 1.0)
 
+    @property
+    def mark_mentions(self) -> bool:
+        """Whether the checkpoint was trained with the target mention marked in the text."""
+        return bool(getattr(self.model.config, "stance_mark_mentions", False))
+
     @torch.inference_mode()
-    def logits(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """Raw logits, shape (pairs, labels), in input order; batches are length-sorted."""
+    def logits(self, targets: Sequence[str], texts: Sequence[str],
+               mentions: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+        """Raw logits, shape (pairs, labels), in input order; batches are length-sorted.
+
+        ``mentions``: the target's character span in each text where known; otherwise the
+        target is searched for in the text (see :mod:`pipeline.stance.features`).
+        """
         if len(targets) != len(texts):
             raise ValueError(f"{len(targets)} targets but {len(texts)} texts")
         out = np.zeros((len(targets), len(self.id2label)), dtype=np.float32)
         if not len(targets):
             return out
-        encoded = encode_pairs(self.tokenizer, targets, texts, self.max_length)
+        encoded = encode_pairs(self.tokenizer, targets, texts, self.max_length, mentions, self.mark_mentions)
         ids = encoded["input_ids"]
         # Sorting by length keeps padding inside a batch small.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -78,9 +88,10 @@ class StanceClassifier:
             out[index] = self.model(**batch).logits.float().numpy()
         return out
 
-    def predict(self, targets: Sequence[str], texts: Sequence[str]) -> list[StancePrediction]:
+    def predict(self, targets: Sequence[str], texts: Sequence[str],
+                mentions: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
         """Label each (target, text) pair with calibrated probabilities; order matches input."""
-        probs = softmax(self.logits(targets, texts), self.temperature)
+        probs = softmax(self.logits(targets, texts, mentions), self.temperature)
         results = []
         for row in probs:
             best = int(row.argmax())

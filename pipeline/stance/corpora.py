@@ -34,6 +34,11 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def mentions_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Each row's target mention span in its text, ``(-1, -1)`` where the corpus gives none."""
+    return list(zip(frame["mention_start"].tolist(), frame["mention_end"].tolist()))
+
+
 def read_vast(path: str | Path) -> pd.DataFrame:
     """VAST CSV (``post``, ``topic_str``, ``label`` 0=con 1=pro 2=neutral); group = the comment."""
     labels = {0: "against", 1: "favor", 2: "neutral"}

@@ -28,7 +28,7 @@ from pipeline.metrics import stance_metrics
 from pipeline.models import resolve_model_path, save_fp16
 from pipeline.stance.calibration import calibrate
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.stance.corpora import LABELS, read_corpus, split_by_group
+from pipeline.stance.corpora import LABELS, mentions_of, read_corpus, split_by_group
 from pipeline.stance.features import encode_pairs
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,14 @@ def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
     return train.reset_index(drop=True), devs
 
 
-def _tokenised(frame: pd.DataFrame, tokenizer, max_length: int, desc: str) -> Dataset:
+def _tokenised(frame: pd.DataFrame, tokenizer, max_length: int, mark_mentions: bool, desc: str) -> Dataset:
     label2id = {label: i for i, label in enumerate(LABELS)}
-    table = Dataset.from_pandas(frame[["target", "text", "label"]], preserve_index=False)
+    table = Dataset.from_pandas(frame[["target", "text", "label", "mention_start", "mention_end"]],
+                                preserve_index=False)
 
     def featurise(batch):
-        encoded = encode_pairs(tokenizer, batch["target"], batch["text"], max_length)
+        encoded = encode_pairs(tokenizer, batch["target"], batch["text"], max_length,
+                               list(zip(batch["mention_start"], batch["mention_end"])), mark_mentions)
         encoded["labels"] = [label2id[label] for label in batch["label"]]
         encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
         return encoded
@@ -100,6 +102,7 @@ def train_stance(
     seed: int = 42,
     max_train_samples: int | None = None,
     max_dev_samples: int | None = None,
+    mark_mentions: bool = True,
 ) -> dict:
     """Train, save an fp16 checkpoint to ``output_dir/model`` and return per-corpus dev metrics."""
     output_dir = Path(output_dir)
@@ -114,10 +117,11 @@ def train_stance(
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
     )
+    model.config.stance_mark_mentions = mark_mentions  # inference featurises the same way
 
-    train_set = _tokenised(train_frame, tokenizer, max_length, "tokenise train")
+    train_set = _tokenised(train_frame, tokenizer, max_length, mark_mentions, "tokenise train")
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
-    dev_set = _tokenised(dev_all, tokenizer, max_length, "tokenise dev")
+    dev_set = _tokenised(dev_all, tokenizer, max_length, mark_mentions, "tokenise dev")
 
     def compute_metrics(prediction: EvalPrediction) -> dict:
         pred = np.asarray(prediction.predictions).argmax(-1)
@@ -137,6 +141,8 @@ def train_stance(
     )
     train_result = trainer.train()
     trainer.save_metrics("train", train_result.metrics)
+    if not trainer.is_world_process_zero():  # accelerate launch / torchrun: rank 0 saves and scores
+        return {"train": train_result.metrics}
 
     model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
     metrics: dict[str, Any] = {"train": train_result.metrics, "train_pairs": len(train_frame)}
@@ -157,7 +163,7 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
     classifier = StanceClassifier.from_pretrained(str(model_dir), max_length=max_length)
     label2id = {label: i for i, label in classifier.id2label.items()}
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
-    logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist())
+    logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all))
     calibration = calibrate(logits, np.array([label2id[label] for label in dev_all["label"]]))
     classifier.model.config.stance_temperature = calibration["temperature"]
     classifier.model.config.save_pretrained(model_dir)
