@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# CPU build of torch from the local wheel; an unpinned torch would pull a multi-GB CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	# The ray extra is installed so the Ray runner's equality test runs in `make test`.
+	$(PY) -m pip install --quiet -e '.[dev,ray]'
 	touch $@
 
 setup: $(STAMP)

@@ -24,3 +24,4 @@ class InferConfig:
     segmenter: Any = MISSING
     attributor: Any = MISSING
     stance: Optional[Any] = None
+    runner: Any = MISSING  # configs/runner: local or ray

@@ -14,7 +14,7 @@ from datasets import Dataset
 from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, write_tables
 from pipeline.documents import check_input_path, load_documents
 from pipeline.shards import ShardStore, fingerprint_config, fingerprint_documents
-from pipeline.stages import Attribute, FindQuotes, add_attributions, add_quotes, add_stances
+from pipeline.stages import Attribute, FindQuotes, Stages, empty_documents_with_quotes
 from pipeline.stance.classifier import StanceClassifier
 
 log = logging.getLogger(__name__)
@@ -69,24 +69,14 @@ def run_pipeline(
     store = ShardStore(output_dir, len(documents), shard_size, fingerprint_documents(documents),
                        fingerprint_config(resume_key))
     todo = store.open()
-    models: dict[str, Any] = {}
-    if getattr(find_quotes, "provenance", None):  # a learned segmenter records its checkpoint
-        models["quotes"] = find_quotes.provenance
-    classifier: StanceClassifier | None = None
+    stages = Stages(find_quotes, attribute, resolve, load_classifier, targets)
     for number, index in enumerate(todo, start=1):
-        shard = documents.select(store.rows(index))
-        shard = timed("segment", lambda: add_quotes(shard, find_quotes))
-        shard = timed("attribute", lambda: add_attributions(shard, attribute, resolve))
-        if load_classifier is not None:
-            if classifier is None:
-                classifier = timed("load_stance_model", load_classifier)
-                models["stance"] = getattr(classifier, "provenance", {})
-            shard = timed("stance", lambda: add_stances(shard, classifier, targets))
+        shard = stages.process(documents.select(store.rows(index)), timed)
         timed("write", lambda: store.save(index, build_tables(shard)))
         log.info("shard %d/%d done (%d to go)", number, len(todo), len(todo) - number)
     # An empty input has no shards; its (empty) tables still get written.
-    tables = store.merged() if store.n_shards else build_tables(add_quotes(documents, find_quotes))
-    manifest = {**(manifest or {}), "versions": package_versions(), "models": models,
+    tables = store.merged() if store.n_shards else build_tables(empty_documents_with_quotes())
+    manifest = {**(manifest or {}), "versions": package_versions(), "models": stages.provenance,
                 "timings_s": timings, "input_path": str(input_path),
                 "shards": {"size": shard_size, "count": store.n_shards, "resumed": store.n_shards - len(todo)}}
     write_tables(tables, output_dir, manifest, export)

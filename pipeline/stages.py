@@ -11,7 +11,7 @@ files; the segmenter, attributor and classifier are passed in already built.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from datasets import Dataset, Features, Sequence as SequenceFeature, Value
 
@@ -40,6 +40,11 @@ DOCUMENTS_WITH_QUOTES = Features({**DOCUMENT_FEATURES, "quotes": [QUOTE_FEATURES
 
 FindQuotes = Callable[[str], list[QuoteSpan]]
 Attribute = Callable[[str, list[QuoteSpan]], list[QuoteSpan]]
+
+
+def empty_documents_with_quotes() -> Dataset:
+    """A documents table with no rows and every column (``map`` over no rows adds none)."""
+    return Dataset.from_dict({name: [] for name in DOCUMENTS_WITH_QUOTES}, features=DOCUMENTS_WITH_QUOTES)
 
 
 def _spans(quotes: list[dict]) -> list[QuoteSpan]:
@@ -116,3 +121,52 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
 
     return documents.map(fill, with_indices=True, features=DOCUMENTS_WITH_QUOTES,
                          desc="attach stances", load_from_cache_file=False)
+
+
+Timer = Callable[[str, Callable[[], Any]], Any]
+
+
+def _untimed(name: str, work: Callable[[], Any]) -> Any:
+    return work()
+
+
+class Stages:
+    """The built components of one pipeline run: segment -> attribute -> stance over a shard.
+
+    One instance per process (the local runner) or per Ray actor, so every model is loaded
+    once.  The stance classifier is loaded on the first shard that has a quote to label.
+    Both runners call :meth:`process`; there is no second implementation of any stage.
+    """
+
+    def __init__(self, find_quotes: FindQuotes, attribute: Attribute,
+                 resolve: Callable[[str, list[QuoteSpan]], list[QuoteSpan]],
+                 load_classifier: Callable[[], StanceClassifier] | None,
+                 targets: Sequence[str] = ()) -> None:
+        self.find_quotes, self.attribute, self.resolve = find_quotes, attribute, resolve
+        self.load_classifier = load_classifier
+        self.targets = list(targets)
+        self.classifier: StanceClassifier | None = None
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Checkpoints in use (path, sha256), for the manifest."""
+        models = {}
+        if getattr(self.find_quotes, "provenance", None):
+            models["quotes"] = self.find_quotes.provenance
+        if self.classifier is not None:
+            models["stance"] = getattr(self.classifier, "provenance", {})
+        return models
+
+    def _needs_stance(self, shard: Dataset) -> bool:
+        return any(quotes and (self.targets or targets)
+                   for quotes, targets in zip(shard["quotes"], shard["targets"]))
+
+    def process(self, shard: Dataset, timed: Timer = _untimed) -> Dataset:
+        """Run every stage over a shard of the documents table."""
+        shard = timed("segment", lambda: add_quotes(shard, self.find_quotes))
+        shard = timed("attribute", lambda: add_attributions(shard, self.attribute, self.resolve))
+        if self.classifier is None and self.load_classifier is not None and self._needs_stance(shard):
+            self.classifier = timed("load_stance_model", self.load_classifier)
+        if self.classifier is not None:
+            shard = timed("stance", lambda: add_stances(shard, self.classifier, self.targets))
+        return shard

@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
+from pipeline.ray_runner import run_pipeline_ray
 from pipeline.runner import run_pipeline
 from pipeline.speaker_summary import format_speaker_summary, summarise_speakers
 from pipeline.quote_table import format_quote_table
@@ -23,6 +24,19 @@ def infer(cfg: DictConfig) -> dict:
     """Run the pipeline from a composed config; returns the written tables."""
     stance_cfg = cfg.stance
     config = OmegaConf.to_container(cfg, resolve=True)
+    if cfg.runner.name == "ray":
+        runner = {k: v for k, v in config["runner"].items() if k != "name"}
+        return run_pipeline_ray(
+            input_path=cfg.input_path,
+            output_dir=cfg.output_dir,
+            components={k: config[k] for k in ("segmenter", "attributor", "stance")},
+            targets=list(cfg.targets),
+            export=list(cfg.export),
+            manifest={"config": config},
+            **runner,
+        )
+    if cfg.runner.name != "local":
+        raise ValueError(f"runner.name: unknown runner '{cfg.runner.name}'; expected local or ray")
     load_classifier = (lambda: instantiate(stance_cfg)) if stance_cfg is not None else None
     return run_pipeline(
         input_path=cfg.input_path,
@@ -36,7 +50,7 @@ def infer(cfg: DictConfig) -> dict:
         manifest={"config": config},
         shard_size=cfg.shard_size,
         # What decides the content of the output; display settings may change between resumes.
-        resume_key={k: v for k, v in config.items() if k not in ("progress", "show", "export", "paths")},
+        resume_key={k: v for k, v in config.items() if k not in ("progress", "show", "export", "paths", "runner")},
     )
 
 

@@ -30,6 +30,8 @@ def test_every_experiment_composes(experiment):
 
 @pytest.mark.parametrize("name,overrides", [
     ("train", ["debug=fast"]),
+    ("train", ["experiment=stance_minilm", "trainer=gpu"]),
+    ("infer", ["input_path=examples", "output_dir=/tmp/x", "runner=ray"]),
     ("train_quotes", []),
     ("calibrate", ["model_dir=x"]),
     ("report", ["predictions=x"]),
@@ -38,6 +40,12 @@ def test_every_experiment_composes(experiment):
 ])
 def test_primary_configs_compose(name, overrides):
     assert _compose(name, overrides)
+
+
+def test_gpu_trainer_keeps_the_cpu_recipe_and_leaves_the_cpu():
+    cfg = _compose("train", ["experiment=stance_minilm", "trainer=gpu"])
+    assert cfg.trainer.args.use_cpu is False and cfg.trainer.args.bf16 is True
+    assert cfg.trainer.args.learning_rate == _compose("train", ["experiment=stance_minilm"]).trainer.args.learning_rate
 
 
 def test_infer_config_typos_and_wrong_types_name_the_key():
