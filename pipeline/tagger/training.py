@@ -207,6 +207,8 @@ def train_tagger(
     )
     train_result = trainer.train()
     trainer.save_metrics("train", train_result.metrics)
+    if not trainer.is_world_process_zero():  # accelerate launch / torchrun: rank 0 saves and scores
+        return {"train": train_result.metrics}
     model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
 
     # One pass over dev: pick the content-probability threshold, store it, report its scores
