@@ -41,27 +41,21 @@ def _corpus(input_dir: str) -> tuple[list[Path], int, int]:
 
 
 def _ours(input_dir: str, components: dict[str, Any], targets: list[str], runs: int, warmup: int) -> dict:
-    from hydra.utils import instantiate
-
     from pipeline.artifacts import build_tables
+    from pipeline.components import build_stages
     from pipeline.documents import load_documents
-    from pipeline.stages import add_attributions, add_quotes, add_stances
 
     import datasets
 
     datasets.disable_progress_bars()
     begin = time.perf_counter()
-    find_quotes = instantiate(components["segmenter"])
-    attribute, resolve = instantiate(components["attributor"]["link"]), instantiate(components["attributor"]["resolve"])
-    classifier = instantiate(components["stance"]) if targets else None
+    stages = build_stages(components, targets)
+    if targets:  # load the stance model before timing, as a long run would
+        stages.classifier = stages.load_classifier()
     load_s = time.perf_counter() - begin
 
     def work() -> int:
-        documents = load_documents(input_dir)
-        documents = add_quotes(documents, find_quotes)
-        documents = add_attributions(documents, attribute, resolve)
-        documents = add_stances(documents, classifier, targets)
-        return len(build_tables(documents)["quotes"])
+        return len(build_tables(stages.process(load_documents(input_dir)))["quotes"])
 
     seconds, quotes = _measure(work, runs, warmup)
     return {"seconds": seconds, "quotes": quotes, "model_load_s": load_s, "peak_rss_mb": _peak_rss_mb()}

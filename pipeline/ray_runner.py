@@ -28,25 +28,12 @@ from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, wri
 from pipeline.documents import DOCUMENT_FEATURES, check_input_path, load_documents
 from pipeline.models import checkpoint_hash, resolve_model_path
 from pipeline.runner import package_versions
-from pipeline.stages import DOCUMENTS_WITH_QUOTES, Stages, empty_documents_with_quotes
+from pipeline.components import build_stages
+from pipeline.stages import DOCUMENTS_WITH_QUOTES, empty_documents_with_quotes
 
 log = logging.getLogger(__name__)
 
 ORDER = "_row"  # the input position of each document, so the output keeps the input order
-
-
-def build_stages(components: Mapping[str, Any], targets: Sequence[str]) -> Stages:
-    """Instantiate the segmenter, attributor and (lazily) the stance model from their configs."""
-    from hydra.utils import instantiate
-
-    stance = components.get("stance")
-    return Stages(
-        find_quotes=instantiate(components["segmenter"]),
-        attribute=instantiate(components["attributor"]["link"]),
-        resolve=instantiate(components["attributor"]["resolve"]),
-        load_classifier=(lambda: instantiate(stance)) if stance is not None else None,
-        targets=targets,
-    )
 
 
 def _provenance(components: Mapping[str, Any]) -> dict[str, dict]:

@@ -14,8 +14,7 @@ from datasets import Dataset
 from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, write_tables
 from pipeline.documents import check_input_path, load_documents
 from pipeline.shards import ShardStore, fingerprint_config, fingerprint_documents
-from pipeline.stages import Attribute, FindQuotes, Stages, empty_documents_with_quotes
-from pipeline.stance.classifier import StanceClassifier
+from pipeline.stages import Stages, empty_documents_with_quotes
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +32,7 @@ def package_versions() -> dict[str, str]:
 def run_pipeline(
     input_path: str | Path,
     output_dir: str | Path,
-    find_quotes: FindQuotes,
-    attribute: Attribute,
-    resolve: Callable,
-    load_classifier: Callable[[], StanceClassifier] | None,
-    targets: Sequence[str] = (),
+    stages: Stages,
     export: Sequence[str] = (),
     manifest: dict[str, Any] | None = None,
     shard_size: int = 1000,
@@ -46,8 +41,9 @@ def run_pipeline(
     """Load -> segment -> attribute -> stance -> write, shard by shard; returns the written tables.
 
     Finished shards survive a killed run; the same call again (same input, same
-    ``resume_key``, normally the config) continues where it stopped.  ``load_classifier`` is
-    called at most once, and only when some quote has a target.
+    ``resume_key``, normally the config) continues where it stopped.  ``stages`` holds the
+    built components (:func:`pipeline.components.build_stages`); the stance model is loaded at
+    most once, and only when some quote has a target.
     """
     unknown = sorted(set(export) - set(EXPORT_FORMATS))
     if unknown:
@@ -62,14 +58,11 @@ def run_pipeline(
         return result
 
     documents = timed("load", lambda: load_documents(input_path))
-    if not targets and not any(documents["targets"]):
-        load_classifier = None  # nothing to label: never load the model
-    elif load_classifier is None:
+    if stages.load_classifier is None and (stages.targets or any(documents["targets"])):
         raise ValueError("targets were given but stance is disabled (~stance)")
     store = ShardStore(output_dir, len(documents), shard_size, fingerprint_documents(documents),
                        fingerprint_config(resume_key))
     todo = store.open()
-    stages = Stages(find_quotes, attribute, resolve, load_classifier, targets)
     for number, index in enumerate(todo, start=1):
         shard = stages.process(documents.select(store.rows(index)), timed)
         timed("write", lambda: store.save(index, build_tables(shard)))

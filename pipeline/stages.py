@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Sequence
 
-from datasets import Dataset, Features, Sequence as SequenceFeature, Value
+from datasets import Dataset, Features, Value
 
 from pipeline.documents import DOCUMENT_FEATURES
 from pipeline.spans import QuoteSpan

@@ -6,9 +6,9 @@ import sys
 import datasets
 import hydra
 from hydra.core.config_store import ConfigStore
-from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
+from pipeline.components import build_stages
 from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
 from pipeline.ray_runner import run_pipeline_ray
@@ -22,14 +22,14 @@ ConfigStore.instance().store(name="infer_schema", node=InferConfig)
 
 def infer(cfg: DictConfig) -> dict:
     """Run the pipeline from a composed config; returns the written tables."""
-    stance_cfg = cfg.stance
     config = OmegaConf.to_container(cfg, resolve=True)
+    components = {k: config[k] for k in ("segmenter", "attributor", "stance")}
     if cfg.runner.name == "ray":
         runner = {k: v for k, v in config["runner"].items() if k != "name"}
         return run_pipeline_ray(
             input_path=cfg.input_path,
             output_dir=cfg.output_dir,
-            components={k: config[k] for k in ("segmenter", "attributor", "stance")},
+            components=components,
             targets=list(cfg.targets),
             export=list(cfg.export),
             manifest={"config": config},
@@ -37,15 +37,10 @@ def infer(cfg: DictConfig) -> dict:
         )
     if cfg.runner.name != "local":
         raise ValueError(f"runner.name: unknown runner '{cfg.runner.name}'; expected local or ray")
-    load_classifier = (lambda: instantiate(stance_cfg)) if stance_cfg is not None else None
     return run_pipeline(
         input_path=cfg.input_path,
         output_dir=cfg.output_dir,
-        find_quotes=instantiate(cfg.segmenter),
-        attribute=instantiate(cfg.attributor.link),
-        resolve=instantiate(cfg.attributor.resolve),
-        load_classifier=load_classifier,
-        targets=list(cfg.targets),
+        stages=build_stages(components, list(cfg.targets)),
         export=list(cfg.export),
         manifest={"config": config},
         shard_size=cfg.shard_size,

@@ -1,0 +1,21 @@
+"""Build the pipeline's components from their configs (``_target_`` dicts from ``configs/``)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from hydra.utils import instantiate
+
+from pipeline.stages import Stages
+
+
+def build_stages(components: Mapping[str, Any], targets: Sequence[str] = ()) -> Stages:
+    """The segmenter, attributor (link + resolve) and, loaded on first use, the stance model."""
+    stance = components.get("stance")
+    return Stages(
+        find_quotes=instantiate(components["segmenter"]),
+        attribute=instantiate(components["attributor"]["link"]),
+        resolve=instantiate(components["attributor"]["resolve"]),
+        load_classifier=(lambda: instantiate(stance)) if stance is not None else None,
+        targets=targets,
+    )
