@@ -121,24 +121,3 @@ def test_train_script_runs_the_shipped_experiment_shrunk(tmp_path, tiny_stance_m
     assert set(metrics["dev"]) == {"vast", "newsmtsc", "gwsd", "ibm", "semeval"}
     assert all(scores["n"] == 8 for scores in metrics["dev"].values())
     assert (tmp_path / "model" / "model.safetensors").exists()
-
-
-def test_onnx_engine_gives_the_torch_logits_and_exports_once(tiny_stance_model, tmp_path, monkeypatch):
-    import numpy as np
-
-    monkeypatch.setenv("QUOTESTANCE_CACHE", str(tmp_path / "cache"))
-    targets = ["tax", "climate action", "the mayor"]
-    texts = ["A long sentence about the tax. " * 6, "Short.", "The mayor spoke."]
-    plain = StanceClassifier.from_pretrained(str(tiny_stance_model), batch_size=2, progress=False)
-    fast = StanceClassifier.from_pretrained(str(tiny_stance_model), batch_size=2, progress=False, engine="onnx")
-    np.testing.assert_allclose(fast.logits(targets, texts), plain.logits(targets, texts), atol=1e-4)
-    exported = list((tmp_path / "cache" / "onnx").glob("stance-*.onnx"))
-    assert len(exported) == 1
-    before = exported[0].stat().st_mtime_ns
-    StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False, engine="onnx").logits(["a"], ["b"])
-    assert exported[0].stat().st_mtime_ns == before  # the cached graph is reused
-
-
-def test_unknown_engine_names_the_key(tiny_stance_model):
-    with pytest.raises(ValueError, match="engine"):
-        StanceClassifier.from_pretrained(str(tiny_stance_model), engine="tensorrt")

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 
 from pipeline.spans import KINDS, QuoteSpan
 
@@ -148,23 +147,6 @@ def test_tagger_returns_quote_spans_whose_offsets_point_at_the_text(trained):
             assert text[q.cue_start:q.cue_end] == q.cue
     assert tagger("") == []
     assert [len(x) for x in tagger.find([text, "", DOCS["bridge"]])][1] == 0
-
-
-def test_onnx_engine_tags_like_torch(trained, tmp_path, monkeypatch):
-    import numpy as np
-
-    from pipeline.segment.tagger import QuoteTagger
-
-    monkeypatch.setenv("QUOTESTANCE_CACHE", str(tmp_path))
-    kwargs = {"window": 32, "stride": 16, "batch_size": 4, "progress": False}
-    plain = QuoteTagger.from_pretrained(str(trained[0] / "model"), **kwargs)
-    fast = QuoteTagger.from_pretrained(str(trained[0] / "model"), engine="onnx", **kwargs)
-    ids = torch.tensor([[101, 2000, 2001, 2002, 102], [101, 2003, 102, 0, 0]])
-    mask = (ids > 0).long()
-    np.testing.assert_allclose(fast._forward(ids, mask), plain._forward(ids, mask), atol=1e-4)
-    docs = [DOCS["harbour"], DOCS["bridge"]]
-    spans = [[(q.start, q.end, q.kind, q.cue_start, q.speaker_start) for q in quotes] for quotes in plain.find(docs)]
-    assert [[(q.start, q.end, q.kind, q.cue_start, q.speaker_start) for q in quotes] for quotes in fast.find(docs)] == spans
 
 
 def test_linked_spans_become_quotes_with_kinds_and_rules_fill_missing_sources():

@@ -25,7 +25,6 @@ from transformers import AutoTokenizer
 
 from pipeline.evaluate_quotes import quote_kind
 from pipeline.models import checkpoint_hash, resolve_model_path
-from pipeline.onnx_engine import OnnxLogits, check_engine
 from pipeline.spans import QuoteSpan
 from pipeline.tagger.boundaries import apply_conventions
 from pipeline.tagger.decode import decode_windows
@@ -43,11 +42,8 @@ class QuoteTagger:
     """Finds, classifies and links quotes in whole articles (overlapping windows)."""
 
     def __init__(self, model, tokenizer, window: int = 256, stride: int = 128, batch_size: int = 16,
-                 progress: bool = True, min_content_score: float | None = None,
-                 engine: str = "torch") -> None:
+                 progress: bool = True, min_content_score: float | None = None) -> None:
         self.model = model.eval()
-        self.engine = check_engine(engine)
-        self._onnx: OnnxLogits | None = None
         # Content spans whose mean tag probability is lower are dropped; by default the
         # threshold that training picked on dev (stored in the checkpoint's config).
         if min_content_score is None:
@@ -86,18 +82,9 @@ class QuoteTagger:
             for i, w in enumerate(batch):
                 ids[i, :len(w.input_ids)] = torch.tensor(w.input_ids)
                 mask[i, :len(w.input_ids)] = 1
-            out.extend(self._forward(ids.to(device), mask.to(device)))
+            logits = self.model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+            out.extend(logits.float().cpu().numpy())
         return out
-
-    @torch.inference_mode()
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> np.ndarray:
-        if self.engine == "torch":
-            return self.model(input_ids=ids, attention_mask=mask).logits.float().cpu().numpy()
-        if self._onnx is None:
-            sha = self.provenance.get("sha256")
-            self._onnx = OnnxLogits(self.model, ["input_ids", "attention_mask"],
-                                    f"quotes-{sha[:24]}" if sha else None)
-        return self._onnx({"input_ids": ids.cpu(), "attention_mask": mask.cpu()})
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[CharSpan]]:
         """SOURCE / CUE / CONTENT character spans of each article (windows batched across articles)."""

@@ -12,12 +12,10 @@ from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from pipeline.models import checkpoint_hash, resolve_checkpoint
-from pipeline.onnx_engine import OnnxLogits, check_engine
 from pipeline.stance.calibration import softmax
 from pipeline.stance.features import encode_pairs
 
 log = logging.getLogger(__name__)
-ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 @dataclass
@@ -35,7 +33,7 @@ class StanceClassifier:
     """
 
     def __init__(self, model, tokenizer, max_length: int = 192, batch_size: int = 32,
-                 progress: bool = True, engine: str = "torch") -> None:
+                 progress: bool = True) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
@@ -43,8 +41,6 @@ class StanceClassifier:
         self.progress = progress
         self.id2label = {int(i): str(l) for i, l in model.config.id2label.items()}
         self.provenance: dict[str, str | None] = {}
-        self.engine = check_engine(engine)
-        self._onnx: OnnxLogits | None = None
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, **kwargs) -> "StanceClassifier":
@@ -88,17 +84,9 @@ class StanceClassifier:
         for begin in tqdm(batches, desc="stance", unit="batch", disable=not self.progress):
             index = order[begin:begin + self.batch_size]
             features = [{k: encoded[k][i] for k in encoded} for i in index]
-            out[index] = self._forward(self.tokenizer.pad(features, return_tensors="pt"))
+            batch = self.tokenizer.pad(features, return_tensors="pt")
+            out[index] = self.model(**batch).logits.float().numpy()
         return out
-
-    def _forward(self, batch) -> np.ndarray:
-        if self.engine == "torch":
-            return self.model(**batch).logits.float().numpy()
-        if self._onnx is None:
-            sha = self.provenance.get("sha256")
-            self._onnx = OnnxLogits(self.model, [k for k in ONNX_INPUTS if k in batch],
-                                    f"stance-{sha[:24]}" if sha else None)
-        return self._onnx(batch)
 
     def predict(self, targets: Sequence[str], texts: Sequence[str],
                 mentions: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
