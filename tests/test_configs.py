@@ -31,6 +31,7 @@ def test_every_experiment_composes(experiment):
 @pytest.mark.parametrize("name,overrides", [
     ("train", ["debug=fast"]),
     ("train", ["experiment=stance_minilm", "trainer=gpu"]),
+    ("train", ["experiment=stance_minilm", "model=mpnet"]),
     ("infer", ["input_path=examples", "output_dir=/tmp/x", "runner=ray"]),
     ("train_quotes", []),
     ("calibrate", ["model_dir=x"]),
