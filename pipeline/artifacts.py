@@ -42,6 +42,13 @@ DOCUMENT_TABLE_FEATURES = Features(
 EXPORT_FORMATS = ("parquet", "jsonl")
 
 
+def check_export(export: Sequence[str]) -> None:
+    """Fail before any work when ``export`` names a format the writer does not know."""
+    unknown = sorted(set(export) - set(EXPORT_FORMATS))
+    if unknown:
+        raise ValueError(f"export: unknown format(s) {unknown}; expected any of {list(EXPORT_FORMATS)}")
+
+
 def quotes_table(documents: Dataset) -> Dataset:
     """One row per quote, with its text cut from the document exactly at ``[start, end)``."""
     rows = []

@@ -8,6 +8,13 @@ from hydra.utils import instantiate
 
 from pipeline.stages import Stages
 
+COMPONENTS = ("segmenter", "attributor", "stance")  # the config groups that build the stages
+
+
+def component_configs(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The resolved ``segmenter``, ``attributor`` and ``stance`` nodes of a run config."""
+    return {name: config.get(name) for name in COMPONENTS}
+
 
 def build_stages(components: Mapping[str, Any], targets: Sequence[str] = ()) -> Stages:
     """The segmenter, attributor (link + resolve) and, loaded on first use, the stance model."""

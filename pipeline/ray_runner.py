@@ -24,7 +24,7 @@ import pyarrow as pa
 from datasets import Dataset
 from datasets.table import InMemoryTable
 
-from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, write_tables
+from pipeline.artifacts import build_tables, check_export, load_artifacts, write_tables
 from pipeline.documents import DOCUMENT_FEATURES, check_input_path, load_documents
 from pipeline.models import checkpoint_hash, resolve_model_path
 from pipeline.runner import package_versions
@@ -80,9 +80,7 @@ def run_pipeline_ray(
     ``components`` holds the ``segmenter``, ``attributor`` and ``stance`` configs (``_target_``
     dicts, as in ``configs/``); each actor instantiates them once.
     """
-    unknown = sorted(set(export) - set(EXPORT_FORMATS))
-    if unknown:
-        raise ValueError(f"export: unknown format(s) {unknown}; expected any of {list(EXPORT_FORMATS)}")
+    check_export(export)
     check_input_path(input_path)
     if targets and components.get("stance") is None:
         raise ValueError("targets were given but stance is disabled (~stance)")

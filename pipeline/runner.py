@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 
 from datasets import Dataset
 
-from pipeline.artifacts import EXPORT_FORMATS, build_tables, load_artifacts, write_tables
+from pipeline.artifacts import build_tables, check_export, load_artifacts, write_tables
 from pipeline.documents import check_input_path, load_documents
 from pipeline.shards import ShardStore, fingerprint_config, fingerprint_documents
 from pipeline.stages import Stages, empty_documents_with_quotes
@@ -45,9 +45,7 @@ def run_pipeline(
     built components (:func:`pipeline.components.build_stages`); the stance model is loaded at
     most once, and only when some quote has a target.
     """
-    unknown = sorted(set(export) - set(EXPORT_FORMATS))
-    if unknown:
-        raise ValueError(f"export: unknown format(s) {unknown}; expected any of {list(EXPORT_FORMATS)}")
+    check_export(export)
     check_input_path(input_path)
     timings: dict[str, float] = {}
 

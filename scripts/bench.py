@@ -8,13 +8,13 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from pipeline.bench import format_benchmark, run_benchmark
+from pipeline.components import component_configs
 
 log = logging.getLogger(__name__)
 
 
 def bench(cfg: DictConfig) -> dict:
-    components = {name: OmegaConf.to_container(cfg[name], resolve=True)
-                  for name in ("segmenter", "attributor", "stance")}
+    components = component_configs(OmegaConf.to_container(cfg, resolve=True))
     results = run_benchmark(cfg.input_dir, components, list(cfg.targets), cfg.runs, cfg.warmup, cfg.peer)
     out = Path(cfg.paths.output_dir)
     out.mkdir(parents=True, exist_ok=True)

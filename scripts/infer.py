@@ -8,7 +8,7 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.components import build_stages
+from pipeline.components import build_stages, component_configs
 from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
 from pipeline.ray_runner import run_pipeline_ray
@@ -23,7 +23,7 @@ ConfigStore.instance().store(name="infer_schema", node=InferConfig)
 def infer(cfg: DictConfig) -> dict:
     """Run the pipeline from a composed config; returns the written tables."""
     config = OmegaConf.to_container(cfg, resolve=True)
-    components = {k: config[k] for k in ("segmenter", "attributor", "stance")}
+    components = component_configs(config)
     if cfg.runner.name == "ray":
         runner = {k: v for k, v in config["runner"].items() if k != "name"}
         return run_pipeline_ray(

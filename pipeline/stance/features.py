@@ -81,7 +81,8 @@ def encode_pairs(
         marked.append(text)
         anchors.append(anchor)
     target_ids = tokenizer(targets, add_special_tokens=False)["input_ids"]
-    text_offsets = tokenizer(marked, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    text_offsets = tokenizer(marked, add_special_tokens=False, return_offsets_mapping=True,
+                             verbose=False)["offset_mapping"]  # long texts are cropped next
     cropped = []
     for text, anchor, offsets, ids in zip(marked, anchors, text_offsets, target_ids):
         budget = max(8, max_length - 3 - min(len(ids), max_length // 2))
