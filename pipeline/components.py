@@ -6,14 +6,26 @@ from typing import Any, Mapping, Sequence
 
 from hydra.utils import instantiate
 
+from pipeline.models import inference_dtype
 from pipeline.stages import Stages
 
 COMPONENTS = ("segmenter", "attributor", "stance")  # the config groups that build the stages
 
 
 def component_configs(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The resolved ``segmenter``, ``attributor`` and ``stance`` nodes of a run config."""
-    return {name: config.get(name) for name in COMPONENTS}
+    """The resolved ``segmenter``, ``attributor`` and ``stance`` nodes of a run config.
+
+    A bad ``dtype`` fails here, at start-up, rather than when the lazily loaded stance model
+    is first needed.
+    """
+    components = {name: config.get(name) for name in COMPONENTS}
+    for name, node in components.items():
+        if isinstance(node, Mapping) and "dtype" in node:
+            try:
+                inference_dtype(node["dtype"])
+            except ValueError as exc:
+                raise ValueError(f"{name}.dtype: {exc}") from None
+    return components
 
 
 def build_stages(components: Mapping[str, Any], targets: Sequence[str] = ()) -> Stages:

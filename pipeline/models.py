@@ -14,6 +14,25 @@ from pathlib import Path
 import torch
 
 PKG_PREFIX = "pkg://"
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
+
+
+def native_bf16() -> bool:
+    """Whether this machine multiplies bfloat16 matrices natively (a GPU that supports it,
+    or a CPU with AVX-512 BF16 / AMX); elsewhere bfloat16 is emulated and slower than fp32."""
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+
+
+def inference_dtype(name: str = "auto") -> torch.dtype:
+    """The compute dtype for inference: ``float32``, ``bfloat16``, or ``auto`` (bfloat16 where
+    :func:`native_bf16`, else float32)."""
+    if name == "auto":
+        return torch.bfloat16 if native_bf16() else torch.float32
+    if name not in DTYPES:
+        raise ValueError(f"dtype must be one of auto, {', '.join(DTYPES)}; got {name!r}")
+    return DTYPES[name]
 
 
 def resolve_model_path(name_or_path: str) -> str:

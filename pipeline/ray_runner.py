@@ -43,7 +43,8 @@ def _provenance(components: Mapping[str, Any]) -> dict[str, dict]:
         config = components.get(key) or {}
         if "name_or_path" in config:
             path = resolve_model_path(config["name_or_path"])
-            models[name] = {"path": path, "sha256": checkpoint_hash(path)}
+            # Each worker resolves dtype "auto" on its own hardware; the configured value is kept.
+            models[name] = {"path": path, "sha256": checkpoint_hash(path), "dtype": config.get("dtype", "auto")}
     return models
 
 

@@ -56,3 +56,14 @@ def test_infer_config_typos_and_wrong_types_name_the_key():
         _compose("infer", ["input_path=x", "targe=[a]"])
     with pytest.raises(ConfigCompositionException, match="show"):
         _compose("infer", ["input_path=x", "show=many"])
+
+
+def test_a_bad_component_dtype_fails_at_start_up_naming_the_key():
+    from pipeline.components import component_configs
+
+    cfg = _compose("infer", ["input_path=x", "output_dir=/tmp/x", "stance.dtype=fp16"])
+    config = OmegaConf.to_container(cfg, resolve=False)
+    with pytest.raises(ValueError, match=r"^stance\.dtype: .*got 'fp16'"):
+        component_configs(config)
+    config["stance"]["dtype"] = "bfloat16"
+    assert component_configs(config)["stance"]["dtype"] == "bfloat16"

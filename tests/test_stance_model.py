@@ -26,13 +26,13 @@ def test_predictions_keep_input_order_across_length_sorted_batches(tiny_stance_m
     assert len({round(p.score, 3) for p in batched[:3]}) > 1  # the pairs really differ
 
 
-def test_checkpoint_is_fp16_on_disk_and_fp32_in_memory(tiny_stance_model):
+def test_checkpoint_is_fp16_on_disk_and_upcast_in_memory(tiny_stance_model):
     from safetensors import safe_open
 
     with safe_open(str(tiny_stance_model / "model.safetensors"), "pt") as handle:
         dtypes = {handle.get_tensor(k).dtype for k in handle.keys()}
     assert torch.float16 in dtypes and torch.float32 not in dtypes
-    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), dtype="float32", progress=False)
     assert next(classifier.model.parameters()).dtype == torch.float32
     assert len(classifier.provenance["sha256"]) == 64
 
@@ -121,3 +121,26 @@ def test_train_script_runs_the_shipped_experiment_shrunk(tmp_path, tiny_stance_m
     assert set(metrics["dev"]) == {"vast", "newsmtsc", "gwsd", "ibm", "semeval"}
     assert all(scores["n"] == 8 for scores in metrics["dev"].values())
     assert (tmp_path / "model" / "model.safetensors").exists()
+
+
+def test_inference_dtype_names_and_auto():
+    from pipeline.models import inference_dtype, native_bf16
+
+    assert inference_dtype("float32") is torch.float32
+    assert inference_dtype("bfloat16") is torch.bfloat16
+    assert inference_dtype("auto") is (torch.bfloat16 if native_bf16() else torch.float32)
+    with pytest.raises(ValueError, match="auto, float32, bfloat16; got 'fp16'"):
+        inference_dtype("fp16")
+
+
+def test_bfloat16_inference_keeps_the_fp32_answers(tiny_stance_model):
+    targets = ["tax", "climate action", "the mayor"]
+    texts = ["A very long sentence " * 20, "Short.", "Medium length text here."]
+    answers = {}
+    for dtype in ("float32", "bfloat16"):
+        classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), dtype=dtype, progress=False)
+        assert classifier.provenance["dtype"] == f"torch.{dtype}"
+        assert next(classifier.model.parameters()).dtype == getattr(torch, dtype)
+        answers[dtype] = classifier.predict(targets, texts)
+    for full, half in zip(answers["float32"], answers["bfloat16"]):
+        assert half.probs == pytest.approx(full.probs, abs=0.02)

@@ -58,11 +58,12 @@ class QuoteTagger:
         self.provenance: dict[str, str | None] = {}
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str, **kwargs) -> "QuoteTagger":
-        model = load_tagger_model(name_or_path)
+    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "QuoteTagger":
+        """``dtype``: ``auto`` (bfloat16 where the hardware has it natively), ``float32`` or ``bfloat16``."""
+        model = load_tagger_model(name_or_path, dtype)
         path = resolve_model_path(name_or_path)
         tagger = cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
-        tagger.provenance = {"path": str(path), "sha256": checkpoint_hash(path)}
+        tagger.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
         log.info("loaded quote tagger from %s", path)
         return tagger
 

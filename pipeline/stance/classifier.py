@@ -11,7 +11,7 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from pipeline.models import checkpoint_hash, resolve_checkpoint
+from pipeline.models import checkpoint_hash, inference_dtype, resolve_checkpoint
 from pipeline.stance.calibration import softmax
 from pipeline.stance.features import encode_pairs
 
@@ -43,14 +43,15 @@ class StanceClassifier:
         self.provenance: dict[str, str | None] = {}
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str, **kwargs) -> "StanceClassifier":
+    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "StanceClassifier":
+        """``dtype``: ``auto`` (bfloat16 where the hardware has it natively), ``float32`` or ``bfloat16``."""
         path = resolve_checkpoint(name_or_path, "stance model", "scripts/train.py", "stance.name_or_path")
-        # Shipped checkpoints are fp16 on disk; compute in fp32 on CPU.
-        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+        # Shipped checkpoints are fp16 on disk; they are upcast to the compute dtype here.
+        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=inference_dtype(dtype))
         tokenizer = AutoTokenizer.from_pretrained(path)
-        log.info("loaded stance model from %s", path)
+        log.info("loaded stance model from %s (%s)", path, model.dtype)
         classifier = cls(model, tokenizer, **kwargs)
-        classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path)}
+        classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
         return classifier
 
     @property

@@ -154,13 +154,14 @@ def train_stance(
 
 
 def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataFrame],
-                        max_length: int = 192) -> dict:
+                        max_length: int = 192, dtype: str = "auto") -> dict:
     """Fit the logit temperature on dev, store it in the checkpoint's config, score every dev set.
 
     Scoring goes through the saved fp16 checkpoint and the inference classifier, so the dev
-    numbers describe exactly what ships.
+    numbers describe exactly what ships (``dtype`` as at inference, see
+    :func:`pipeline.models.inference_dtype`).
     """
-    classifier = StanceClassifier.from_pretrained(str(model_dir), max_length=max_length)
+    classifier = StanceClassifier.from_pretrained(str(model_dir), dtype=dtype, max_length=max_length)
     label2id = {label: i for i, label in classifier.id2label.items()}
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
     logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all))

@@ -15,7 +15,7 @@ import torch
 from torch.nn import functional as F
 from transformers import AutoConfig, AutoModelForTokenClassification
 
-from pipeline.models import resolve_checkpoint, resolve_model_path
+from pipeline.models import inference_dtype, resolve_checkpoint, resolve_model_path
 from pipeline.tagger.decode import layer_slices
 from pipeline.tagger.labels import IGNORE, flat_id2label, label_layers
 
@@ -41,10 +41,11 @@ def tagger_layers(model) -> dict[str, list[str]]:
     return {name: list(tags) for name, tags in layers.items()}
 
 
-def load_tagger_model(name_or_path: str):
-    """Load a saved tagger (fp16 on disk) in fp32 for CPU inference."""
+def load_tagger_model(name_or_path: str, dtype: str = "auto"):
+    """Load a saved tagger (fp16 on disk) for inference in ``dtype`` (see
+    :func:`pipeline.models.inference_dtype`)."""
     path = resolve_checkpoint(name_or_path, "quote tagger", "scripts/train_quotes.py", "segmenter.name_or_path")
-    model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+    model = AutoModelForTokenClassification.from_pretrained(path, dtype=inference_dtype(dtype))
     tagger_layers(model)  # fail early on a checkpoint that is not a tagger
     return model.eval()
 
