@@ -127,6 +127,20 @@ def test_training_writes_a_self_describing_fp16_checkpoint_and_dev_metrics(train
             assert 0.0 <= summary[mode][key]["f1"] <= 1.0
 
 
+def test_training_can_continue_from_a_saved_tagger_in_fp32(trained):
+    """``model.name_or_path=<tagger checkpoint>`` continues training it: heads kept, fp32 weights."""
+    import torch
+
+    from pipeline.tagger.model import build_tagger_model, load_tagger_model
+
+    model_dir = trained[0] / "model"
+    continued = build_tagger_model(str(model_dir))
+    saved = load_tagger_model(str(model_dir), dtype="float32")
+    assert continued.dtype == torch.float32
+    weights = saved.state_dict()
+    assert all(torch.equal(value, weights[name]) for name, value in continued.state_dict().items())
+
+
 def test_tagger_returns_quote_spans_whose_offsets_point_at_the_text(trained):
     from pipeline.segment.tagger import QuoteTagger
 

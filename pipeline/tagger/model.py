@@ -23,14 +23,15 @@ CONFIG_KEY = "quote_label_layers"
 
 
 def build_tagger_model(name_or_path: str, layers: dict[str, list[str]] | None = None):
-    """A fresh tagger (new heads) on top of a pretrained encoder."""
+    """A tagger to train, in fp32: new heads on a pretrained encoder, or, given a tagger
+    checkpoint with the same label layers, that checkpoint (to continue training it)."""
     layers = layers or label_layers()
     path = resolve_model_path(name_or_path)
     id2label = flat_id2label(layers)
     config = AutoConfig.from_pretrained(path, num_labels=len(id2label), id2label=id2label,
                                         label2id={v: k for k, v in id2label.items()})
     setattr(config, CONFIG_KEY, {name: list(tags) for name, tags in layers.items()})
-    return AutoModelForTokenClassification.from_pretrained(path, config=config)
+    return AutoModelForTokenClassification.from_pretrained(path, config=config, dtype=torch.float32)
 
 
 def tagger_layers(model) -> dict[str, list[str]]:
