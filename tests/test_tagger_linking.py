@@ -67,3 +67,11 @@ def test_each_content_takes_its_own_nearby_cue():
         at(text, "Jones", "SOURCE"), at(text, "insisted", "CUE"), at(text, "it was alive", "CONTENT"),
     ]
     assert links(text, spans) == [("the deal was dead", "Smith", "said"), ("it was alive", "Jones", "insisted")]
+
+
+def test_no_cue_across_a_line_break():
+    text = "Rates to stay low, minister says\n\nThe minister hinted that rates would stay low until May."
+    spans = [at(text, "minister says", "CUE"), at(text, "rates would stay low until May", "CONTENT")]
+    assert links(text, spans) == [("rates would stay low until May", None, None)]
+    spans += [at(text, "The minister", "SOURCE"), at(text, "hinted", "CUE")]
+    assert links(text, spans) == [("rates would stay low until May", "The minister", "hinted")]

@@ -8,7 +8,8 @@ dismissing ...``).  So:
 
 * cue: the cue inside the content's hull if there is one, otherwise the nearest cue before
   or after it within ``max_cue_gap`` characters (one after it costs ``after_penalty`` extra),
-  skipping cues with another content in between (they belong to that one); a content joined
+  skipping cues with another content in between (they belong to that one) and cues across a
+  line break (54 of 19,888 gold cues on PolNeAR train are); a content joined
   to the previous one by a conjunction (``X said A and that B``) shares its cue and source;
 * source: the source nearest the cue within ``max_source_gap`` characters, in the same
   sentence and with no other cue in between; failing that, the source of the nearest earlier
@@ -54,8 +55,9 @@ def _between(a: CharSpan, b: CharSpan, spans: Sequence[CharSpan]) -> bool:
 
 
 def pick_cue(content: CharSpan, cues: Sequence[CharSpan], contents: Sequence[CharSpan],
-             max_cue_gap: int = 200, after_penalty: int = 0) -> CharSpan | None:
-    """The cue of one content (see the module docstring)."""
+             max_cue_gap: int = 200, after_penalty: int = 0, text: str | None = None) -> CharSpan | None:
+    """The cue of one content (see the module docstring); with ``text``, never one across a
+    line break (a headline's "minister says" is not the cue of the lead's content)."""
     inner = [q for q in cues if _inside(q, content)]
     if inner:
         return min(inner, key=lambda q: q.start)
@@ -69,6 +71,8 @@ def pick_cue(content: CharSpan, cues: Sequence[CharSpan], contents: Sequence[Cha
             continue
         # A cue with another content between it and this one is that content's cue.
         if _between(q, content, others):
+            continue
+        if text is not None and "\n" in text[min(q.end, content.end):max(q.start, content.start)]:
             continue
         cost = distance + (after_penalty if q.start >= content.end else 0)
         if best_cost is None or cost < best_cost:
@@ -123,7 +127,7 @@ def link_spans(spans: Sequence[CharSpan], text: str | None = None, max_cue_gap: 
     own = {id(q): pick_source(q, sources, max_source_gap, cues, breaks) for q in cues}
     linked: list[LinkedContent] = []
     for content in contents:
-        cue = pick_cue(content, cues, contents, max_cue_gap, after_penalty)
+        cue = pick_cue(content, cues, contents, max_cue_gap, after_penalty, text)
         previous = linked[-1] if linked else None
         if (text is not None and previous is not None and previous.cue is not None
                 and previous.cue.end <= previous.content.start <= previous.content.end <= content.start
