@@ -59,7 +59,7 @@ class QuoteTagger:
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "QuoteTagger":
-        """``dtype``: ``auto`` (bfloat16 where the hardware has it natively), ``float32`` or ``bfloat16``."""
+        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`."""
         model = load_tagger_model(name_or_path, dtype)
         path = resolve_model_path(name_or_path)
         tagger = cls(model, AutoTokenizer.from_pretrained(path), **kwargs)

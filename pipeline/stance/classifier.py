@@ -44,7 +44,7 @@ class StanceClassifier:
 
     @classmethod
     def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "StanceClassifier":
-        """``dtype``: ``auto`` (bfloat16 where the hardware has it natively), ``float32`` or ``bfloat16``."""
+        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`."""
         path = resolve_checkpoint(name_or_path, "stance model", "scripts/train.py", "stance.name_or_path")
         # Shipped checkpoints are fp16 on disk; they are upcast to the compute dtype here.
         model = AutoModelForSequenceClassification.from_pretrained(path, dtype=inference_dtype(dtype))

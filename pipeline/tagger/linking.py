@@ -16,8 +16,10 @@ dismissing ...``).  So:
   cue of the same sentence; with no cue at all, the source nearest the content (outside it);
 * a source may serve several contents; nothing is invented when nothing is in reach.
 
-With gold spans as input these rules give (content, source) pair exact F1 0.952 on PolNeAR
-train and 0.963 on dev, so pair errors of the tagger come mostly from its spans.
+With gold spans as input (``link_spans(attribution_spans(gold), text)`` scored by
+:func:`pipeline.evaluate_quotes.score`) these rules give (content, source) pair exact F1 0.966
+on PolNeAR train and 0.976 on dev (0.955 / 0.964 before the line-break rule), so pair errors
+of the tagger come mostly from its spans.
 """
 
 from __future__ import annotations
