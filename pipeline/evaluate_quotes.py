@@ -1,7 +1,7 @@
 """Score predicted quotes against PolNeAR-style gold (``text/*.txt`` + ``attributions/*.ann``).
 
 Spans are compared two ways:
-- exact: equal after trimming white space, quote marks and edge punctuation from both ends;
+- exact: equal after trimming white space (no-break spaces included), quote marks and edge punctuation from both ends;
 - overlap: the shared characters are at least half of the longer span.
 Predictions are matched to gold one-to-one (greedy, by overlap), per document.  Reported for
 content, source and cue spans and for (content, source) pairs, plus content by quote kind.
@@ -36,9 +36,9 @@ class Attribution:
 def trim(text: str, span: Span) -> Span:
     """Shrink ``span`` past white space, quote marks and punctuation at either edge."""
     start, end = span.start, span.end
-    while start < end and text[start] in TRIM:
+    while start < end and (text[start] in TRIM or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in TRIM:
+    while end > start and (text[end - 1] in TRIM or text[end - 1].isspace()):
         end -= 1
     return Span(start, end)
 

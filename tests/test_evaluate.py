@@ -114,6 +114,7 @@ def test_gold_kind_and_trim():
     assert quote_kind("the plan is “the best in history”") == "mixed"
     assert quote_kind("the bill would pass") == "indirect"
     assert trim("say “Hi there.” ok", Span(4, 15)) == Span(5, 13)
+    assert trim("say “Hi there.”\xa0ok", Span(4, 16)) == Span(5, 13)  # a no-break space is white space
 
 
 def test_speaker_accuracy_counts_found_and_correct_quotes(tmp_path):
