@@ -5,6 +5,8 @@ from __future__ import annotations
 from pipeline.tagger.boundaries import (
     apply_conventions,
     drop_leading_preposition,
+    drop_speaker_label,
+    end_at_closing_mark,
     extend_cue_left,
     split_at_paragraphs,
 )
@@ -54,3 +56,43 @@ def test_all_conventions_together_keep_a_clean_item_unchanged():
     item = LinkedContent(at(text, "the plan would hurt shops.", "CONTENT"), at(text, "Reed", "SOURCE"),
                          at(text, "said", "CUE"))
     assert apply_conventions(text, [item]) == [item]
+
+
+def test_quoted_content_ends_at_its_closing_mark_not_after_its_own_frame():
+    text = "“The bridge will open in May,” Lopez said on Friday."
+    item = LinkedContent(at(text, "“The bridge will open in May,” Lopez said on Friday.", "CONTENT"),
+                         at(text, "Lopez", "SOURCE"), at(text, "said", "CUE"))
+    cut = end_at_closing_mark(text, item)
+    assert text[cut.content.start:cut.content.end] == "“The bridge will open in May,”"
+    assert cut.source == item.source and cut.cue == item.cue
+
+
+def test_quoted_content_ends_before_a_dash_signature():
+    text = "“Fix the potholes first.” ― Dana Reed, Leeds"
+    item = LinkedContent(at(text, text, "CONTENT"), None, None)
+    cut = end_at_closing_mark(text, item)
+    assert text[cut.content.start:cut.content.end] == "“Fix the potholes first.”"
+
+
+def test_closing_mark_rule_leaves_discontinuous_and_mixed_quotes_alone():
+    # The frame sits between two quoted parts: the hull is PolNeAR's content.
+    text = "“The bridge,” Lopez said, “will open in May.”"
+    item = LinkedContent(at(text, text, "CONTENT"), at(text, "Lopez", "SOURCE"), at(text, "said", "CUE"))
+    assert end_at_closing_mark(text, item) == item
+    # Words after the closing mark that are not the frame stay in the content.
+    text = "Reed promised “a fair deal” to the drivers."
+    item = LinkedContent(at(text, "“a fair deal” to the drivers", "CONTENT"), at(text, "Reed", "SOURCE"),
+                         at(text, "promised", "CUE"))
+    assert end_at_closing_mark(text, item) == item
+
+
+def test_transcript_speaker_label_becomes_the_source_not_content():
+    text = "\"HOST: Will the mayor run again?\""
+    item = LinkedContent(at(text, text, "CONTENT"), None, None)
+    out = drop_speaker_label(text, item)
+    assert text[out.content.start:out.content.end] == "Will the mayor run again?\""
+    assert text[out.source.start:out.source.end] == "HOST"
+    # A content that merely starts with a capitalised word is untouched.
+    text = "NATO said: the alliance stands."
+    item = LinkedContent(at(text, text, "CONTENT"), None, None)
+    assert drop_speaker_label(text, item) == item

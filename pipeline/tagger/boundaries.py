@@ -7,6 +7,9 @@ gold (19,883 contents), not on dev:
 * a content does not cross a paragraph break (0.6% of gold contents contain a newline): a
   predicted content that does is split, and only the piece nearest its cue keeps the cue and
   source (the next paragraph often has another speaker);
+* a transcript's speaker label is not part of the content (``WALLACE: If I may ...``): no
+  train gold content starts with one, and the 13 gold contents right after one have it as
+  their source, so it becomes the source when none was linked;
 * a content does not start with the preposition of its cue ("called **for** X", "talked
   **about** X": "for" precedes a gold content 408 times and starts one 65 times; similar for
   about, of, on, over);
@@ -30,6 +33,10 @@ CUE_PREFIX_WORDS = frozenset({
     "already", "later", "now",
 })
 LEADING_PREPOSITIONS = frozenset({"for", "about", "of", "on", "over"})
+OPENING_MARKS = "\"“"
+CLOSING_MARKS = "\"”"
+_SPEAKER_LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'\- ]*[A-Z]):[ \t]+")
+_DASH = re.compile(r"\s*[―—–]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t]+$")
 _FIRST_WORD = re.compile(r"(\w+)\s+")
@@ -50,6 +57,34 @@ def split_at_paragraphs(text: str, item: LinkedContent) -> list[LinkedContent]:
     keeper = min(spans, key=lambda span: gap(span, item.cue)) if item.cue is not None else spans[0]
     return [LinkedContent(span, item.source, item.cue) if span is keeper else LinkedContent(span, None, None)
             for span in spans]
+
+
+def end_at_closing_mark(text: str, item: LinkedContent) -> LinkedContent:
+    """``"A," he said.`` -> ``"A,"``: a quoted content does not take in its own frame."""
+    c = item.content
+    body = text[c.start:c.end]
+    opening = len(body) - len(body.lstrip())
+    if opening >= len(body) or body[opening] not in OPENING_MARKS:
+        return item
+    last = max(body.rfind(mark) for mark in CLOSING_MARKS)
+    if last <= opening:
+        return item
+    close = c.start + last + 1
+    tail = text[close:c.end]
+    frame = [s for s in (item.cue, item.source) if s is not None and close <= s.start and s.end <= c.end]
+    if not re.search(r"\w", tail) or not (frame or _DASH.match(tail)):
+        return item
+    return LinkedContent(replace(c, end=close), item.source, item.cue)
+
+
+def drop_speaker_label(text: str, item: LinkedContent) -> LinkedContent:
+    """``WALLACE: If I may`` -> ``If I may``, with WALLACE as the source if it had none."""
+    c = item.content
+    match = _SPEAKER_LABEL.match(text, c.start, c.end)
+    if not match or match.end() >= c.end:
+        return item
+    source = item.source or CharSpan(match.start(1), match.end(1), "SOURCE", c.score)
+    return LinkedContent(replace(c, start=match.end()), source, item.cue)
 
 
 def drop_leading_preposition(text: str, span: CharSpan) -> CharSpan:
@@ -81,6 +116,7 @@ def apply_conventions(text: str, linked: Sequence[LinkedContent]) -> list[Linked
     out = []
     for item in linked:
         for piece in split_at_paragraphs(text, item):
+            piece = drop_speaker_label(text, end_at_closing_mark(text, piece))
             content = drop_leading_preposition(text, piece.content)
             cue = piece.cue
             if cue is not None:
