@@ -122,3 +122,31 @@ def test_learned_mentions_with_appositions_resolve_to_the_name():
                                 speaker_start=m, speaker_end=m + len(mention)))
     resolved = resolve_speakers(text, quotes)
     assert [q.speaker for q in resolved] == ["Rosa Delgado", "Samuel Park"]
+
+
+def test_definite_description_falls_back_to_the_person_just_mentioned():
+    text = "Dana Okoye has run the shelter since 2015. Okoye was tired. “We need beds,” the campaigner said."
+    assert who(text) == [("the campaigner", "Dana Okoye")]
+    # Not across a long stretch, and not an indefinite description.
+    far = "Dana Okoye has run the shelter since 2015. " + "The queue grew all night. " * 12 + "“We need beds,” the campaigner said."
+    assert who(far) == [("the campaigner", None)]
+
+
+def speaker_of(text: str, content: str, mention: str) -> str | None:
+    """Resolve one quote whose source mention is given (as the learned tagger links it)."""
+    start, at = text.index(content), text.index(mention)
+    quote = QuoteSpan(start=start, end=start + len(content), kind="indirect", speaker_mention=mention,
+                      speaker_start=at, speaker_end=at + len(mention))
+    return resolve_speakers(text, [quote])[0].speaker
+
+
+def test_lower_case_role_before_a_name_is_not_part_of_the_name():
+    text = "County engineer Tomas Lindqvist said the pumps were old."
+    assert speaker_of(text, "the pumps were old", "County engineer Tomas Lindqvist") == "Tomas Lindqvist"
+
+
+def test_description_that_only_mentions_a_name_has_no_speaker_name():
+    text = "Analysts at Crestline Bank said the merger would raise prices."
+    assert speaker_of(text, "the merger would raise prices", "Analysts at Crestline Bank") is None
+    text = "A spokesman for the shipping line Nordholm said deliveries would slip."
+    assert speaker_of(text, "deliveries would slip", "A spokesman for the shipping line Nordholm") is None

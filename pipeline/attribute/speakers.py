@@ -15,7 +15,13 @@
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
-  suffix) in its name.
+  suffix) in its name.  A definite description with no such person ("the
+  campaigner", "the union leader") is the person mentioned last, within
+  ``_DESCRIPTION_REACH`` characters, unless its role speaks for someone else ("the
+  spokeswoman").
+* Lower-case roles in front of a name are roles, not name ("county engineer Tomas
+  Lindqvist" -> "Tomas Lindqvist"); a name that only qualifies a description
+  ("analysts at Crestline Bank", "a spokesman for Nordholm") is not the speaker's.
 * Otherwise the speaker stays ``None``; a name is never invented.
 
 Persons are found in the text itself, not only in quote mentions: capitalised
@@ -53,7 +59,9 @@ TITLES = frozenset(
     education agriculture commerce justice councillor councilor councilman
     councilwoman commissioner director professor prof. sir dame lord lady former
     acting interim envoy official leader opposition party lawmaker activist
-    economist analyst negotiator""".split()
+    economist analyst negotiator headteacher nurse engineer coach captain bishop
+    archbishop rabbi imam pastor reverend rev. detective sergeant sgt. lieutenant lt.
+    colonel col. admiral attorney lawyer businessman businesswoman campaigner""".split()
 )
 NATIONALITIES = frozenset(
     """chinese russian american british french german japanese indian ukrainian
@@ -91,6 +99,15 @@ _SUBJ_OF_VERB_RE = re.compile(rf"(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}(?:{VE
 _PRONOUN_EVENT_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
 _ROLE_SET = frozenset(ROLE_NOUNS)
 _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association of Manufacturers"
+_PARTICLES = frozenset("al bin ibn de del della der van von da di du la le dos das".split())
+_PREPOSITIONS = frozenset("for of at from in by with on to".split())
+_DETERMINERS = frozenset("the a an".split())
+#: A definite description ("the campaigner") with no entity of that role is the most recent
+#: person mentioned at most this many characters before it.
+_DESCRIPTION_REACH = 250
+#: Roles that speak for someone else: "the spokeswoman" is not the person just mentioned.
+_PROXY_ROLES = frozenset("""spokesman spokeswoman spokesperson official aide adviser advisor
+    representative lawyer attorney source""".split())
 
 
 @dataclass
@@ -184,15 +201,44 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
 
 
 def _description_head(mention: str) -> str | None:
-    """Head noun of "the Chinese foreign minister" / "a spokeswoman for the ministry"."""
+    """Head noun of "the Chinese foreign minister" / "a spokeswoman for the ministry" /
+    "the union leader": the last role noun before any preposition."""
     words = re.findall(r"[\w’'-]+", mention.lower())
+    head = None
     for w in words[1:]:
+        if w in _PREPOSITIONS:
+            break
         for cand in (w, w[:-1] if w.endswith("s") else w):
             if cand in _ROLE_SET:
-                return cand
-        if w in ("for", "of", "at", "from", "in"):
+                head = cand
+                break
+    return head
+
+
+def _last_noun(mention: str) -> str | None:
+    """``the businessman`` -> ``businessman``: the last lower-case word before a preposition."""
+    words = []
+    for w in re.findall(r"[\w’'-]+", mention)[1:]:
+        if w.lower() in _PREPOSITIONS:
             break
-    return None
+        words.append(w)
+    return words[-1] if words and words[-1].islower() else None
+
+
+def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
+    """``County engineer Tomas Lindqvist`` -> (``County engineer``, ``Tomas Lindqvist``).
+
+    The name proper is what follows the last lower-case word.  ``None`` when the mention does
+    not end in a name, or the name only qualifies a description (``analysts at Crestline
+    Bank``, ``a spokesman for the line Nordholm``): then it is not the speaker's name.
+    """
+    lower = [i for i, t in enumerate(toks) if t[:1].islower() and t not in _PARTICLES]
+    if not lower:
+        return [], toks
+    last = lower[-1]
+    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in lower):
+        return None
+    return toks[:last + 1], toks[last + 1:]
 
 
 class _Resolver:
@@ -275,7 +321,7 @@ class _Resolver:
         return ent
 
     def _resolve_description(self, mention: str, pos: int) -> _Entity | None:
-        head = _description_head(mention)
+        head = _description_head(mention) or _last_noun(mention)
         if head is None or head in ("statement", "report", "source"):
             return None
         if head in _ORG_HEADS:
@@ -286,8 +332,13 @@ class _Resolver:
                 return e.is_org and head in low
             return self._recent(org_ok, pos)
         gender = _gender_of([head], [])
-        return self._recent(lambda e: not e.is_org and head in e.roles
-                            and (gender is None or e.gender in (None, gender)), pos)
+        ent = self._recent(lambda e: not e.is_org and head in e.roles
+                           and (gender is None or e.gender in (None, gender)), pos)
+        if ent is None and mention.split()[0].lower() == "the" and head not in _PROXY_ROLES:
+            # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
+            ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
+                               and (gender is None or e.gender in (None, gender)), pos)
+        return ent
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
         mention, pos = _name_part(q.speaker_mention, q.speaker_start)
@@ -300,7 +351,12 @@ class _Resolver:
                 return self._resolve_description(mention, pos)
             toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
             mention = " ".join(toks)
+        split = _split_role_prefix(toks)
+        if split is None:  # "the businessman", "an official at the agency": no name in it
+            return self._resolve_description(mention, pos)
+        roles, toks = split
         titles, core = _strip_titles(toks)
+        titles = roles + titles
         if _is_org(toks):
             name = _org_name(mention)
             return self.entities.setdefault(name, _Entity(name, True))
