@@ -150,3 +150,12 @@ def test_description_that_only_mentions_a_name_has_no_speaker_name():
     assert speaker_of(text, "the merger would raise prices", "Analysts at Crestline Bank") is None
     text = "A spokesman for the shipping line Nordholm said deliveries would slip."
     assert speaker_of(text, "deliveries would slip", "A spokesman for the shipping line Nordholm") is None
+
+
+def test_organisation_names_with_of_and_organisation_descriptions():
+    text = "The National Association of Manufacturers said steel would cost more."
+    assert speaker_of(text, "steel would cost more", "The National Association of Manufacturers") \
+        == "National Association of Manufacturers"
+    # "the secretariat" is not the person mentioned just before it.
+    text = "Richard Hale left early. According to the summit secretariat, 42 countries signed."
+    assert speaker_of(text, "42 countries signed", "the summit secretariat") is None

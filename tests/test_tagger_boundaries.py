@@ -96,3 +96,17 @@ def test_transcript_speaker_label_becomes_the_source_not_content():
     text = "NATO said: the alliance stands."
     item = LinkedContent(at(text, text, "CONTENT"), None, None)
     assert drop_speaker_label(text, item) == item
+
+
+def test_dateline_is_not_a_content_and_a_source_stays_on_its_line():
+    text = "Steel tariffs 'a mistake', says manufacturers' group\n\nWASHINGTON — The group said prices would rise."
+    dateline = LinkedContent(at(text, "WASHINGTON", "CONTENT"), None, None)
+    headline = LinkedContent(at(text, "Steel tariffs 'a mistake'", "CONTENT"),
+                             at(text, "manufacturers' group\n\nWASHINGTON", "SOURCE"), at(text, "says", "CUE"))
+    out = apply_conventions(text, [headline, dateline])
+    assert len(out) == 1
+    assert text[out[0].source.start:out[0].source.end] == "manufacturers' group"
+    # A capitalised content with a cue, or one not before a dash, is kept.
+    text = "NATO — the alliance — said ISIS was weakened."
+    kept = LinkedContent(at(text, "ISIS was weakened", "CONTENT"), None, at(text, "said", "CUE"))
+    assert apply_conventions(text, [kept]) == [kept]

@@ -225,6 +225,13 @@ def _last_noun(mention: str) -> str | None:
     return words[-1] if words and words[-1].islower() else None
 
 
+def _names_a_person(head: str) -> bool:
+    """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
+    "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
+    person = head in _ROLE_SET or head in TITLES or head in _MALE_WORDS or head in _FEMALE_WORDS
+    return person and head not in ORG_WORDS and head not in _ORG_HEADS and head not in _PROXY_ROLES
+
+
 def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     """``County engineer Tomas Lindqvist`` -> (``County engineer``, ``Tomas Lindqvist``).
 
@@ -232,7 +239,13 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     not end in a name, or the name only qualifies a description (``analysts at Crestline
     Bank``, ``a spokesman for the line Nordholm``): then it is not the speaker's name.
     """
-    lower = [i for i, t in enumerate(toks) if t[:1].islower() and t not in _PARTICLES]
+    def inside_name(i: int) -> bool:  # "Association of Manufacturers", "Ursula von der Leyen"
+        if toks[i] in _PARTICLES:
+            return True
+        return toks[i] in _NAME_GLUE and 0 < i < len(toks) - 1 and toks[i - 1][:1].isupper() \
+            and toks[i + 1][:1].isupper()
+
+    lower = [i for i, t in enumerate(toks) if t[:1].islower() and not inside_name(i)]
     if not lower:
         return [], toks
     last = lower[-1]
@@ -334,7 +347,7 @@ class _Resolver:
         gender = _gender_of([head], [])
         ent = self._recent(lambda e: not e.is_org and head in e.roles
                            and (gender is None or e.gender in (None, gender)), pos)
-        if ent is None and mention.split()[0].lower() == "the" and head not in _PROXY_ROLES:
+        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head):
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
                                and (gender is None or e.gender in (None, gender)), pos)

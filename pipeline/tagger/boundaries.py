@@ -10,6 +10,10 @@ gold (19,883 contents), not on dev:
 * a transcript's speaker label is not part of the content (``WALLACE: If I may ...``): no
   train gold content starts with one, and the 13 gold contents right after one have it as
   their source, so it becomes the source when none was linked;
+* a dateline (``GENEVA —`` at the start of a line) is not a content: none of the 19,883
+  train gold contents is one, but the tagger sometimes marks one when it has no cue;
+* a source does not cross a line break (2 of 19,889 train gold sources do): the piece
+  nearest the cue, or the content, is kept (``manufacturers' group\n\nWASHINGTON``);
 * a content does not start with the preposition of its cue ("called **for** X", "talked
   **about** X": "for" precedes a gold content 408 times and starts one 65 times; similar for
   about, of, on, over);
@@ -36,6 +40,7 @@ LEADING_PREPOSITIONS = frozenset({"for", "about", "of", "on", "over"})
 OPENING_MARKS = "\"“"
 CLOSING_MARKS = "\"”"
 _SPEAKER_LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'\- ]*[A-Z]):[ \t]+")
+_DATELINE = re.compile(r"(?:^|(?<=\n))[A-Z][A-Z.\-' ]*[A-Z.](?:,[ \t]+[A-Z][\w.\- ]*)?[ \t]*[—–-]")
 _DASH = re.compile(r"\s*[―—–]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t]+$")
@@ -87,6 +92,30 @@ def drop_speaker_label(text: str, item: LinkedContent) -> LinkedContent:
     return LinkedContent(replace(c, start=match.end()), source, item.cue)
 
 
+def is_dateline(text: str, item: LinkedContent) -> bool:
+    """A bare ``GENEVA`` / ``WASHINGTON, D.C.`` before a dash at a line start, with no cue."""
+    c = item.content
+    match = _DATELINE.match(text, c.start)
+    return item.cue is None and match is not None and c.end <= match.end()
+
+
+def source_within_line(text: str, item: LinkedContent) -> LinkedContent:
+    """Cut a source at its line breaks, keeping the piece nearest its cue (or content)."""
+    s = item.source
+    if s is None or "\n" not in text[s.start:s.end]:
+        return item
+    pieces, begin = [], s.start
+    for match in _PARAGRAPH_BREAK.finditer(text, s.start, s.end):
+        pieces.append((begin, match.start()))
+        begin = match.end()
+    pieces.append((begin, s.end))
+    spans = [replace(s, start=a, end=b) for a, b in pieces if re.search(r"\w", text[a:b])]
+    if not spans:
+        return item
+    anchor = item.cue if item.cue is not None else item.content
+    return LinkedContent(item.content, min(spans, key=lambda span: gap(span, anchor)), item.cue)
+
+
 def drop_leading_preposition(text: str, span: CharSpan) -> CharSpan:
     """``for X`` -> ``X`` when the content starts with its cue's preposition."""
     match = _FIRST_WORD.match(text, span.start, span.end)
@@ -116,7 +145,9 @@ def apply_conventions(text: str, linked: Sequence[LinkedContent]) -> list[Linked
     out = []
     for item in linked:
         for piece in split_at_paragraphs(text, item):
-            piece = drop_speaker_label(text, end_at_closing_mark(text, piece))
+            if is_dateline(text, piece):
+                continue
+            piece = source_within_line(text, drop_speaker_label(text, end_at_closing_mark(text, piece)))
             content = drop_leading_preposition(text, piece.content)
             cue = piece.cue
             if cue is not None:
