@@ -8,6 +8,7 @@ from pipeline.tagger.boundaries import (
     drop_speaker_label,
     end_at_closing_mark,
     extend_cue_left,
+    signed_quote,
     split_at_paragraphs,
 )
 from pipeline.tagger.labels import CharSpan
@@ -110,3 +111,17 @@ def test_dateline_is_not_a_content_and_a_source_stays_on_its_line():
     text = "NATO — the alliance — said ISIS was weakened."
     kept = LinkedContent(at(text, "ISIS was weakened", "CONTENT"), None, at(text, "said", "CUE"))
     assert apply_conventions(text, [kept]) == [kept]
+
+
+def test_dash_signature_is_cue_and_source_of_the_quote_before_it():
+    text = "“Fix the potholes first.” ― Dana Reed\n“Nobody asked us.” ― Sam Ito."
+    first = LinkedContent(at(text, "“Fix the potholes first.”", "CONTENT"), at(text, "Sam Ito", "SOURCE"), None)
+    out = signed_quote(text, first)
+    assert text[out.source.start:out.source.end] == "Dana Reed" and text[out.cue.start:out.cue.end] == "―"
+    second = LinkedContent(at(text, "“Nobody asked us.”", "CONTENT"), None, None)
+    out = signed_quote(text, second)
+    assert text[out.source.start:out.source.end] == "Sam Ito"
+    # A headline dash before one capitalised word is not a signature.
+    text = "Rivals Are Not Fighting Over Taxes — Yet.\n\nMore below."
+    item = LinkedContent(at(text, "Taxes", "CONTENT"), None, at(text, "Fighting Over", "CUE"))
+    assert signed_quote(text, item) == item

@@ -7,6 +7,8 @@ gold (19,883 contents), not on dev:
 * a content does not cross a paragraph break (0.6% of gold contents contain a newline): a
   predicted content that does is split, and only the piece nearest its cue keeps the cue and
   source (the next paragraph often has another speaker);
+* a quote signed with a dash (``"..." ― Dana Reed``) has the dash as cue and the name as
+  source, as PolNeAR annotates quoted tweets and reader comments;
 * a transcript's speaker label is not part of the content (``WALLACE: If I may ...``): no
   train gold content starts with one, and the 13 gold contents right after one have it as
   their source, so it becomes the source when none was linked;
@@ -41,6 +43,9 @@ OPENING_MARKS = "\"“"
 CLOSING_MARKS = "\"”"
 _SPEAKER_LABEL = re.compile(r"[\"“]?([A-Z][A-Z.'\- ]*[A-Z]):[ \t]+")
 _DATELINE = re.compile(r"(?:^|(?<=\n))[A-Z][A-Z.\-' ]*[A-Z.](?:,[ \t]+[A-Z][\w.\- ]*)?[ \t]*[—–-]")
+_SIGNATURE = re.compile(
+    r"[ \t\xa0]*(?P<close>[\"”’'][ \t\xa0]*)?(?P<dash>[―—])[ \t\xa0]*"
+    r"(?P<name>[A-Z][\w'’\-]*\.?(?:[ \t][A-Z][\w'’\-]*\.?){1,4})(?=[ \t\xa0]*(?:[.(\n]|$))")
 _DASH = re.compile(r"\s*[―—–]")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 _WORD_BEFORE = re.compile(r"(\w+)[ \t]+$")
@@ -80,6 +85,21 @@ def end_at_closing_mark(text: str, item: LinkedContent) -> LinkedContent:
     if not re.search(r"\w", tail) or not (frame or _DASH.match(tail)):
         return item
     return LinkedContent(replace(c, end=close), item.source, item.cue)
+
+
+def signed_quote(text: str, item: LinkedContent) -> LinkedContent:
+    """``"...," ― Dana Reed``: the dash is the cue and the name the source."""
+    c = item.content
+    match = _SIGNATURE.match(text, c.end)
+    if match is None:
+        return item
+    opens_quoted = text[c.start:c.end].lstrip()[:1] in OPENING_MARKS
+    if not (opens_quoted or match.group("close") or text[c.end - 1] in CLOSING_MARKS):
+        return item
+    cue = CharSpan(match.start("dash"), match.end("dash"), "CUE", c.score)
+    name_end = match.end("name") - (1 if match.group("name").endswith(".") else 0)
+    source = CharSpan(match.start("name"), name_end, "SOURCE", c.score)
+    return LinkedContent(c, source, cue)
 
 
 def drop_speaker_label(text: str, item: LinkedContent) -> LinkedContent:
@@ -147,7 +167,8 @@ def apply_conventions(text: str, linked: Sequence[LinkedContent]) -> list[Linked
         for piece in split_at_paragraphs(text, item):
             if is_dateline(text, piece):
                 continue
-            piece = source_within_line(text, drop_speaker_label(text, end_at_closing_mark(text, piece)))
+            piece = end_at_closing_mark(text, piece)
+            piece = source_within_line(text, drop_speaker_label(text, signed_quote(text, piece)))
             content = drop_leading_preposition(text, piece.content)
             cue = piece.cue
             if cue is not None:
