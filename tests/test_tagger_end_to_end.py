@@ -213,3 +213,39 @@ def test_tagger_configs_compose_and_plug_into_the_pipeline(trained, tmp_path, ti
     for q in quotes:
         assert DOCS["harbour"][q["start"]:q["end"]] == q["text"]
         assert q["kind"] in KINDS
+
+
+def test_averaging_two_taggers_gives_the_mean_weights_and_scores_dev(trained, tmp_path):
+    """``scripts/average_taggers.py``: the soup's weights are the mean of its inputs (fp16)."""
+    import torch
+
+    from pipeline.tagger.model import load_tagger_model
+    from scripts_loader import compose_run_config, load_script
+
+    first = trained[0] / "model"
+    second = tmp_path / "second"
+    model = load_tagger_model(str(first), dtype="float32")
+    with torch.no_grad():
+        for value in model.parameters():
+            value.add_(0.5)
+    from transformers import AutoTokenizer
+
+    from pipeline.models import save_fp16
+
+    save_fp16(model, AutoTokenizer.from_pretrained(str(first)), second)
+    gold = trained[0].parent / "gold"
+    cfg = compose_run_config("average_taggers", [
+        f"model_dirs=[{first},{second}]", f"data.dev_dir={gold}", f"paths.output_dir={tmp_path / 'soup'}",
+        "window=32", "stride=16", "progress=false"])
+    metrics = load_script("average_taggers").average(cfg)
+    soup = load_tagger_model(str(tmp_path / "soup" / "model"), dtype="float32").state_dict()
+    a = load_tagger_model(str(first), dtype="float32").state_dict()
+    b = load_tagger_model(str(second), dtype="float32").state_dict()
+    for name in ("classifier.weight", "bert.encoder.layer.0.attention.self.query.weight"):
+        key = next(k for k in soup if k.endswith(name))
+        assert torch.allclose(soup[key], (a[key] + b[key]) / 2, atol=2e-3)
+    assert metrics["dev"]["summary"]["exact"]["content"]["n_gold"] == 6
+    assert "quote_min_content_score" in json.loads((tmp_path / "soup" / "model" / "config.json").read_text())
+    with pytest.raises(ValueError, match="model_dirs"):
+        cfg.model_dirs = [str(first)]
+        load_script("average_taggers").average(cfg)

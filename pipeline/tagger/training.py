@@ -30,7 +30,7 @@ from pipeline.tagger.labels import (
     make_windows,
     window_labels,
 )
-from pipeline.tagger.model import LayeredTokenLoss, build_tagger_model
+from pipeline.tagger.model import LayeredTokenLoss, build_tagger_model, load_tagger_model, tagger_layers
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +154,10 @@ def _headline(metrics: dict) -> dict:
 
 def _model_card(model_dir: Path, config: dict, metrics: dict) -> None:
     head = metrics["dev"]["headline"]
+    made = ("The weight average of the checkpoints below (`scripts/average_taggers.py`)" if "averaged" in config
+            else "Trained by `scripts/train_quotes.py` on PolNeAR train")
     lines = ["# Quote tagger (SOURCE / CUE / CONTENT, two label layers)", "",
-             "Trained by `scripts/train_quotes.py` on PolNeAR train; scored on PolNeAR dev with",
+             f"{made}; scored on PolNeAR dev with",
              "`pipeline.evaluate_quotes.score` through the inference path (windows, merging, linking).", "",
              "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {v:.4f} |" if isinstance(v, float) else f"| {k} | {v} |" for k, v in head.items()]
@@ -210,9 +212,25 @@ def train_tagger(
     if not trainer.is_world_process_zero():  # accelerate launch / torchrun: rank 0 saves and scores
         return {"train": train_result.metrics}
     model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
+    metrics: dict[str, Any] = {
+        "train": train_result.metrics,
+        "train_articles": len(train_gold),
+        "train_windows": len(train_set),
+        "window": window,
+        "stride": stride,
+        "dev": score_on_dev(model_dir, dev_dir, window, stride, max_dev_docs, eval_batch_size, progress),
+    }
+    (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    _model_card(model_dir, {"model": model_name_or_path, "window": window, "stride": stride, "seed": seed,
+                            "train_dir": str(train_dir), "max_train_docs": max_train_docs,
+                            "training_args": dict(training_args)}, metrics)
+    return metrics
 
-    # One pass over dev: pick the content-probability threshold, store it, report its scores
-    # (and every threshold's, so the choice is visible).
+
+def score_on_dev(model_dir: Path, dev_dir: str | Path, window: int, stride: int, max_dev_docs: int | None,
+                 eval_batch_size: int, progress: bool) -> dict:
+    """One pass over dev: pick the content-probability threshold, store it in the checkpoint,
+    report its scores (and every threshold's, so the choice is visible)."""
     dev = evaluate_tagger(model_dir, dev_dir, window, stride, max_dev_docs, eval_batch_size, progress,
                           thresholds=THRESHOLDS)
     chosen = choose_threshold(model_dir, dev["by_threshold"])
@@ -221,18 +239,35 @@ def train_tagger(
     for entry in dev["by_threshold"].values():
         entry["headline"] = _headline(entry)
     dev["headline"] = _headline(dev)
-    metrics: dict[str, Any] = {
-        "train": train_result.metrics,
-        "train_articles": len(train_gold),
-        "train_windows": len(train_set),
-        "window": window,
-        "stride": stride,
-        "dev": dev,
-    }
     for key, value in dev["headline"].items():
         log.info("dev %-24s %s", key, f"{value:.4f}" if isinstance(value, float) else value)
+    return dev
+
+
+def average_taggers(model_dirs: Sequence[str | Path], output_dir: str | Path, dev_dir: str | Path,
+                    window: int = 256, stride: int = 128, max_dev_docs: int | None = None,
+                    eval_batch_size: int = 32, progress: bool = True) -> dict:
+    """Average the weights of taggers fine-tuned from the same base and head initialisation
+    (a uniform "model soup": same seed, other data order or schedule), save the average as an
+    fp16 checkpoint in ``output_dir/model`` and score it on dev like a trained one.
+
+    Inference costs what one model costs; averaging only works for models that stayed in one
+    basin, which the dev scores show.
+    """
+    if len(model_dirs) < 2:
+        raise ValueError(f"model_dirs needs two or more tagger checkpoints, got {list(model_dirs)}")
+    output_dir = Path(output_dir)
+    models = [load_tagger_model(str(d), dtype="float32") for d in model_dirs]
+    layers = [tagger_layers(m) for m in models]
+    if any(layer != layers[0] for layer in layers):
+        raise ValueError(f"model_dirs have different label layers: {layers}")
+    states = [m.state_dict() for m in models]
+    averaged = {name: (sum(state[name] for state in states) / len(states)) if value.is_floating_point() else value
+                for name, value in states[0].items()}
+    models[0].load_state_dict(averaged)
+    model_dir = save_fp16(models[0], AutoTokenizer.from_pretrained(str(model_dirs[0])), output_dir / "model")
+    metrics = {"averaged": [str(d) for d in model_dirs], "window": window, "stride": stride,
+               "dev": score_on_dev(model_dir, dev_dir, window, stride, max_dev_docs, eval_batch_size, progress)}
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    _model_card(model_dir, {"model": model_name_or_path, "window": window, "stride": stride, "seed": seed,
-                            "train_dir": str(train_dir), "max_train_docs": max_train_docs,
-                            "training_args": dict(training_args)}, metrics)
+    _model_card(model_dir, {"averaged": metrics["averaged"], "window": window, "stride": stride}, metrics)
     return metrics
