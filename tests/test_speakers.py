@@ -143,6 +143,8 @@ def speaker_of(text: str, content: str, mention: str) -> str | None:
 def test_lower_case_role_before_a_name_is_not_part_of_the_name():
     text = "County engineer Tomas Lindqvist said the pumps were old."
     assert speaker_of(text, "the pumps were old", "County engineer Tomas Lindqvist") == "Tomas Lindqvist"
+    text = "Rival carmaker Orion Motors said prices would rise."
+    assert speaker_of(text, "prices would rise", "Rival carmaker Orion Motors") == "Orion Motors"
 
 
 def test_description_that_only_mentions_a_name_has_no_speaker_name():

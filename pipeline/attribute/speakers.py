@@ -368,6 +368,7 @@ class _Resolver:
         if split is None:  # "the businessman", "an official at the agency": no name in it
             return self._resolve_description(mention, pos)
         roles, toks = split
+        mention = " ".join(toks)
         titles, core = _strip_titles(toks)
         titles = roles + titles
         if _is_org(toks):
