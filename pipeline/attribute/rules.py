@@ -122,7 +122,10 @@ _NAME_TOKEN = (
     rf"(?:{_TITLE_ABBR}|[A-Z]\.(?=[ \t]+[A-Z])"
     r"|[A-Z](?:[\w\-]|['’](?![sS]\b)(?=\w))+)"
 )
-_PARTICLE = r"(?:al|bin|ibn|de|del|della|der|van|von|da|di|du|la|le|dos|das)"
+#: Lower-case words inside personal names ("Ursula von der Leyen").
+NAME_PARTICLES: tuple[str, ...] = ("al", "bin", "ibn", "de", "del", "della", "der", "van", "von", "da", "di",
+                                   "du", "la", "le", "dos", "das")
+_PARTICLE = rf"(?:{'|'.join(NAME_PARTICLES)})"
 NAME = rf"{_NAME_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_TOKEN})*"
 PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b"
 _DET = r"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ne|[A-Z][\w\-]*['’]s)"

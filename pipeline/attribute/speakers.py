@@ -42,6 +42,7 @@ from pipeline.attribute.rules import (
     ADVB,
     APPOS,
     DESCRIPTION_RE,
+    NAME_PARTICLES,
     NAME_RE,
     ROLE_NOUNS,
     VERB_ALT,
@@ -99,7 +100,7 @@ _SUBJ_OF_VERB_RE = re.compile(rf"(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}(?:{VE
 _PRONOUN_EVENT_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
 _ROLE_SET = frozenset(ROLE_NOUNS)
 _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association of Manufacturers"
-_PARTICLES = frozenset("al bin ibn de del della der van von da di du la le dos das".split())
+_PARTICLES = frozenset(NAME_PARTICLES)
 _PREPOSITIONS = frozenset("for of at from in by with on to".split())
 _DETERMINERS = frozenset("the a an".split())
 #: A definite description ("the campaigner") with no entity of that role is the most recent

@@ -56,18 +56,21 @@ _WORD_BEFORE = re.compile(r"(\w+)[ \t]+$")
 _FIRST_WORD = re.compile(r"(\w+)\s+")
 
 
-def split_at_paragraphs(text: str, item: LinkedContent) -> list[LinkedContent]:
-    """One content per paragraph; the piece nearest the cue keeps cue and source."""
-    c = item.content
-    pieces, begin = [], c.start
-    for match in _PARAGRAPH_BREAK.finditer(text, c.start, c.end):
+def line_pieces(text: str, span: CharSpan) -> list[CharSpan]:
+    """``span`` cut at its line breaks, pieces without a word character left out."""
+    pieces, begin = [], span.start
+    for match in _PARAGRAPH_BREAK.finditer(text, span.start, span.end):
         pieces.append((begin, match.start()))
         begin = match.end()
-    pieces.append((begin, c.end))
-    pieces = [(s, e) for s, e in pieces if re.search(r"\w", text[s:e])]
-    if len(pieces) <= 1:
+    pieces.append((begin, span.end))
+    return [replace(span, start=s, end=e) for s, e in pieces if re.search(r"\w", text[s:e])]
+
+
+def split_at_paragraphs(text: str, item: LinkedContent) -> list[LinkedContent]:
+    """One content per paragraph; the piece nearest the cue keeps cue and source."""
+    spans = line_pieces(text, item.content)
+    if len(spans) <= 1:
         return [item]
-    spans = [replace(c, start=s, end=e) for s, e in pieces]
     keeper = min(spans, key=lambda span: gap(span, item.cue)) if item.cue is not None else spans[0]
     return [LinkedContent(span, item.source, item.cue) if span is keeper else LinkedContent(span, None, None)
             for span in spans]
@@ -128,12 +131,7 @@ def source_within_line(text: str, item: LinkedContent) -> LinkedContent:
     s = item.source
     if s is None or "\n" not in text[s.start:s.end]:
         return item
-    pieces, begin = [], s.start
-    for match in _PARAGRAPH_BREAK.finditer(text, s.start, s.end):
-        pieces.append((begin, match.start()))
-        begin = match.end()
-    pieces.append((begin, s.end))
-    spans = [replace(s, start=a, end=b) for a, b in pieces if re.search(r"\w", text[a:b])]
+    spans = line_pieces(text, s)
     if not spans:
         return item
     anchor = item.cue if item.cue is not None else item.content
