@@ -4,17 +4,23 @@ Reads a .txt file, a folder of .txt files (doc_id = file stem), .jsonl, .csv, .p
 folder written by ``datasets.save_to_disk``.  Records need ``id`` (or ``doc_id``) and ``text``;
 an optional ``targets`` list; other fields are kept as JSON in ``meta``.
 
-A record that cannot be used (invalid JSON, invalid UTF-8, no or non-string or empty text,
-duplicate id, bad targets) becomes a row with ``status="error"`` and a message a person
-understands; it never stops the run.  Problems with the input as a whole (the path does not
+A record that cannot be used (invalid JSON, invalid UTF-8, a lone surrogate escape such as
+``"\\ud800"``, no or non-string or empty text, duplicate id, bad targets, a CSV row with more
+fields than its header) becomes a row with ``status="error"`` and a message a person
+understands; it never stops the run.  A byte-order mark at the start of a file is dropped; CSV
+rows end only at ``\\n``/``\\r`` (a cell may hold U+2028, U+0085 or a form feed) and a cell may
+be of any length.  Problems with the input as a whole (the path does not
 exist, the format is unknown) raise :class:`InputError` before any work starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,9 +48,11 @@ class InputError(ValueError):
 
 
 def _row(doc_id: str, text: Any, source: str, targets: Any = None, meta: dict | None = None,
-         error: str | None = None) -> dict:
+         error: str | None = None, fallback_id: str | None = None) -> dict:
     if error is None:
-        error = _check_record(text, targets)
+        error = _check_record(text, targets) or _check_encodable(doc_id, text, targets, meta)
+    if fallback_id is not None and _lone_surrogate(str(doc_id)) is not None:
+        doc_id = fallback_id  # an id that cannot be stored is replaced by the record's position
     ok = error is None
     return {
         "doc_id": str(doc_id),
@@ -53,8 +61,38 @@ def _row(doc_id: str, text: Any, source: str, targets: Any = None, meta: dict | 
         "status": "ok" if ok else "error",
         "error": error,
         "source": source,
-        "meta": json.dumps(meta or {}, ensure_ascii=False, default=str, sort_keys=True),
+        "meta": _meta_json(meta),
     }
+
+
+def _meta_json(meta: dict | None) -> str:
+    text = json.dumps(meta or {}, ensure_ascii=False, default=str, sort_keys=True)
+    if _lone_surrogate(text) is not None:  # Arrow cannot store it; the row is an error row then
+        text = json.dumps(meta or {}, ensure_ascii=True, default=str, sort_keys=True)
+    return text
+
+
+def _lone_surrogate(value: str) -> int | None:
+    """Index of the first lone surrogate in ``value`` (what JSON ``"\\ud800"`` decodes to)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def _check_encodable(doc_id: Any, text: str, targets: Any, meta: dict | None) -> str | None:
+    """Strings that cannot be written as UTF-8 (lone surrogates) make the record an error."""
+    fields = [("id", str(doc_id)), ("text", text)]
+    fields += [("targets", t) for t in targets or []]
+    fields += [(f"field {key!r}", json.dumps(value, ensure_ascii=False, default=str))
+               for key, value in (meta or {}).items()]
+    for name, value in fields:
+        where = _lone_surrogate(value)
+        if where is not None:
+            return (f"{name} holds a lone surrogate escape ({value[where]!a} at character {where}), "
+                    "which is not valid Unicode; fix the producer of this file")
+    return None
 
 
 def _check_record(text: Any, targets: Any) -> str | None:
@@ -71,7 +109,10 @@ def _check_record(text: Any, targets: Any) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> tuple[str | None, str | None]:
+def _decode(data: bytes, strip_bom: bool = False) -> tuple[str | None, str | None]:
+    # A byte-order mark is not part of the text anyone wants offsets into, nor of a field name.
+    if strip_bom and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -79,14 +120,11 @@ def _decode(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _read_txt(path: Path) -> Iterator[dict]:
-    text, error = _decode(path.read_bytes())
-    # A byte-order mark is not part of the text anyone wants offsets into.
-    if text is not None and text.startswith("\ufeff"):
-        text = text[1:]
+    text, error = _decode(path.read_bytes(), strip_bom=True)
     yield _row(path.stem, text, str(path), error=error)
 
 
-def _record_row(record: Any, fallback_id: str, source: str) -> dict:
+def _record_row(record: Any, fallback_id: str, source: str, error: str | None = None) -> dict:
     if not isinstance(record, dict):
         return _row(fallback_id, None, source, error=f"expected a JSON object, got {type(record).__name__}")
     record = dict(record)
@@ -96,7 +134,7 @@ def _record_row(record: Any, fallback_id: str, source: str) -> dict:
     doc_id = fallback_id if doc_id is None or doc_id == "" else doc_id
     text = record.pop("text", None)
     targets = record.pop("targets", None)
-    return _row(doc_id, text, source, targets=targets, meta=record)
+    return _row(doc_id, text, source, targets=targets, meta=record, error=error, fallback_id=fallback_id)
 
 
 def _read_jsonl(path: Path) -> Iterator[dict]:
@@ -106,7 +144,7 @@ def _read_jsonl(path: Path) -> Iterator[dict]:
             fallback_id = f"{path.stem}:{number}"
             if not raw.strip():
                 continue
-            line, error = _decode(raw)
+            line, error = _decode(raw, strip_bom=number == 1)
             if error:
                 yield _row(fallback_id, None, source, error=error)
                 continue
@@ -130,14 +168,49 @@ def _parse_targets(value: Any) -> Any:
     return [t.strip() for t in value.split(";") if t.strip()]
 
 
+@contextlib.contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Raise the csv module's process-wide field limit (128 KiB) while one file is read."""
+    previous = csv.field_size_limit()
+    try:
+        csv.field_size_limit(limit)
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _read_csv(path: Path) -> Iterator[dict]:
-    text, error = _decode(path.read_bytes())
+    data = path.read_bytes()
+    text, error = _decode(data, strip_bom=True)
     if error:
         raise InputError(f"{path}: {error}")
-    for number, record in enumerate(csv.DictReader(text.splitlines(keepends=True)), start=2):
-        if "targets" in record:
-            record["targets"] = _parse_targets(record["targets"])
-        yield _record_row(record, f"{path.stem}:{number}", f"{path}:{number}")
+    # A StringIO with newline="" ends rows only at \n, \r\n and \r (str.splitlines would also
+    # end them at U+2028, U+0085, form feeds, ... inside cells); no cell is longer than the file.
+    with _csv_field_limit(min(max(len(data), 131072), sys.maxsize // 2)):
+        reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA)
+        header = len(reader.fieldnames or ())
+        rows, number = [], 1
+        while True:
+            number += 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # a malformed row is that row's error, not the file's
+                rows.append(_row(f"{path.stem}:{number}", None, f"{path}:{number}", error=f"malformed CSV row: {exc}"))
+                continue
+            error = None
+            extra = record.pop(_EXTRA, None)
+            if extra is not None:  # most often a cell with a comma that was not quoted
+                error = (f"row has {header + len(extra)} fields but the header names {header}; "
+                         "quote cells that hold commas")
+            if "targets" in record:
+                record["targets"] = _parse_targets(record["targets"])
+            rows.append(_record_row(record, f"{path.stem}:{number}", f"{path}:{number}", error=error))
+    yield from rows
+
+
+_EXTRA = "\x00extra"  # DictReader's key for fields past the header (its default, None, breaks meta)
 
 
 def _read_table(table: Any, source: str, stem: str) -> Iterator[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -81,3 +82,70 @@ def test_missing_path_and_unknown_format_fail_before_work(tmp_path):
     (tmp_path / "doc.docx").write_text("x")
     with pytest.raises(InputError, match="unknown format '.docx'"):
         load_documents(tmp_path / "doc.docx")
+
+
+# Input edge cases found on real feeds (issue 12): each keeps one row per record.
+
+def test_byte_order_mark_at_the_start_of_csv_and_jsonl_is_not_part_of_the_first_field(tmp_path):
+    (tmp_path / "in.csv").write_bytes("\ufeffid,text\nc1,Hello.\n".encode("utf-8"))
+    (tmp_path / "in.jsonl").write_bytes("\ufeff".encode("utf-8") + b'{"id": "j1", "text": "Hi."}\n')
+    csv_docs = load_documents(tmp_path / "in.csv")
+    assert csv_docs[0]["doc_id"] == "c1" and csv_docs[0]["status"] == "ok" and csv_docs[0]["meta"] == "{}"
+    jsonl_docs = load_documents(tmp_path / "in.jsonl")
+    assert jsonl_docs[0]["doc_id"] == "j1" and jsonl_docs[0]["status"] == "ok"
+
+
+def test_csv_cells_with_unicode_line_separators_and_form_feeds_stay_in_their_cell(tmp_path):
+    texts = ["Page one.\fPage two.", "A line\u2028and the next.", "Old mainframe\u0085newline.",
+             "Para one.\u2029Para two.", "Windows\r\nline."]
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows([f"c{i}", text] for i, text in enumerate(texts))
+    with open(tmp_path / "unquoted.csv", "w", encoding="utf-8", newline="") as handle:
+        handle.write("id,text\nu1,Form\ffeed and\u2028separator\u0085here.\n")
+    docs = load_documents(path)
+    assert docs["doc_id"] == [f"c{i}" for i in range(len(texts))]
+    assert docs["text"] == texts and set(docs["status"]) == {"ok"}
+    unquoted = load_documents(tmp_path / "unquoted.csv")
+    assert unquoted["text"] == ["Form\ffeed and\u2028separator\u0085here."]
+
+
+def test_csv_cell_longer_than_the_csv_module_field_limit_is_read_whole(tmp_path):
+    long_text = "word " * (csv.field_size_limit() // 5 + 1000)
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", "text"], ["long", long_text], ["short", "Fine."]])
+    limit = csv.field_size_limit()
+    docs = load_documents(path)
+    assert docs["doc_id"] == ["long", "short"] and set(docs["status"]) == {"ok"}
+    assert docs[0]["text"] == long_text
+    assert csv.field_size_limit() == limit  # the process-wide limit is left as it was
+
+
+def test_csv_row_with_more_fields_than_the_header_is_an_error_row(tmp_path):
+    (tmp_path / "in.csv").write_text(
+        "id,text,outlet\nc1,Fine.,Daily\nc2,He said yes, then no.,Daily\nc3,Also fine.,Weekly\n", encoding="utf-8")
+    docs = load_documents(tmp_path / "in.csv")
+    assert docs["doc_id"] == ["c1", "c2", "c3"]
+    assert docs["status"] == ["ok", "error", "ok"]
+    assert "4 fields" in docs[1]["error"] and "3" in docs[1]["error"]
+    assert json.loads(docs[0]["meta"]) == {"outlet": "Daily"}
+
+
+def test_lone_surrogate_escapes_in_jsonl_are_error_rows(tmp_path):
+    lines = [
+        '{"id": "bad-text", "text": "Broken \\ud800 emoji."}',
+        '{"id": "pair", "text": "A real pair \\ud83d\\ude00 is fine."}',
+        '{"id": "bad-meta", "text": "Fine text.", "outlet": "\\udc80"}',
+        '{"id": "bad-target", "text": "Fine text.", "targets": ["\\udfff"]}',
+        '{"id": "\\ud800", "text": "Bad id."}',
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = load_documents(tmp_path / "in.jsonl")
+    assert len(docs) == 5
+    assert docs["status"] == ["error", "ok", "error", "error", "error"]
+    assert docs[1]["text"] == "A real pair \U0001F600 is fine."
+    assert all("surrogate" in docs[i]["error"] for i in (0, 2, 3, 4))
+    assert docs[4]["doc_id"] == "in:5"
