@@ -19,6 +19,8 @@ from typing import Any
 
 from datasets import Dataset, concatenate_datasets, load_from_disk
 
+from pipeline.artifacts import save_table
+
 log = logging.getLogger(__name__)
 
 TABLES = ("quotes", "documents")
@@ -87,8 +89,9 @@ class ShardStore:
     def save(self, index: int, tables: dict[str, Dataset]) -> None:
         tmp = self.root / f".{index:06d}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        for name in TABLES:
-            tables[name].save_to_disk(str(tmp / name))
+        tmp.mkdir(parents=True)
+        for name in TABLES:  # save_table keeps a table without rows loadable
+            save_table(tables[name], tmp, name)
         tmp.rename(self._dir(index))  # the shard exists only once it is whole
 
     def merged(self) -> dict[str, Dataset]:

@@ -79,3 +79,23 @@ def test_resuming_with_other_input_is_refused(tmp_path):
     assert ShardStore(tmp_path, 4, 2, "a", "c").open() == [1]
     with pytest.raises(PlanMismatch, match="different input"):
         ShardStore(tmp_path, 4, 2, "b", "c").open()
+
+
+def test_a_shard_without_quotes_is_saved_loadable_and_merged(tmp_path):
+    from pipeline.artifacts import build_tables
+    from pipeline.stages import add_quotes
+    from pipeline.documents import load_documents
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "quiet", "text": "No one was quoted here."}\n'
+                      '{"id": "loud", "text": "“Yes,” she said."}\n', encoding="utf-8")
+    from pipeline.segment.rules import find_quotes
+
+    documents = add_quotes(load_documents(source), find_quotes)
+    store = ShardStore(tmp_path / "out", n_documents=2, shard_size=1, input_fingerprint="a", config_fingerprint="c")
+    assert store.open() == [0, 1]
+    for index in (0, 1):
+        store.save(index, build_tables(documents.select(store.rows(index))))
+    merged = store.merged()
+    assert merged["documents"]["doc_id"] == ["quiet", "loud"]
+    assert merged["quotes"]["doc_id"] == ["loud"]
