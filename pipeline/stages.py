@@ -2,7 +2,10 @@
 
     load_documents -> add_quotes -> add_attributions -> add_stances -> write_artifacts
 
-Each stage states the columns it needs and the ones it adds or fills.  Quotes travel inside
+Each stage states the columns it needs and the ones it adds or fills.  A stage that fails on
+one document (an exception, or offsets outside its text) turns that document into an error row
+(``status="error"``, ``error`` naming the stage and the message, no quotes) and goes on with
+the others, so one bad document never stops a run.  Quotes travel inside
 the documents table (a ``quotes`` list column of :class:`pipeline.spans.QuoteSpan` records)
 until the writer flattens them into one row per quote.  Stages know nothing about Hydra or
 files; the segmenter, attributor and classifier are passed in already built.
@@ -13,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Sequence
 
-from datasets import Dataset, Features, Value
+from datasets import Dataset, Features, Value, concatenate_datasets
 
 from pipeline.documents import DOCUMENT_FEATURES
 from pipeline.spans import QuoteSpan
@@ -51,13 +54,38 @@ def _spans(quotes: list[dict]) -> list[QuoteSpan]:
     return [QuoteSpan(**quote) for quote in quotes]
 
 
+def stage_error(stage: str, exc: BaseException) -> str:
+    """The ``error`` of a document a stage failed on: the stage, the exception and its message."""
+    return f"{stage} failed: {type(exc).__name__}: {exc}"
+
+
+def _failed(stage: str, row: dict, exc: Exception) -> dict:
+    log.warning("document %r: %s", row["doc_id"], stage_error(stage, exc))
+    log.debug("traceback of the %s failure on %r", stage, row["doc_id"], exc_info=exc)
+    return {"quotes": [], "status": "error", "error": stage_error(stage, exc)}
+
+
+def _checked(text: str, quotes: list[QuoteSpan]) -> list[dict]:
+    """The quotes as records, after checking every offset points into ``text``."""
+    for quote in quotes:
+        for name in ("", "cue_", "speaker_"):
+            start, end = getattr(quote, f"{name}start"), getattr(quote, f"{name}end")
+            if (start, end) != (None, None) and not (0 <= (start or 0) <= (end or 0) <= len(text)):
+                raise ValueError(f"{name or 'content '}span [{start}, {end}) is outside the "
+                                 f"document ({len(text)} characters)")
+    return [q.to_dict() for q in quotes]
+
+
 def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
     """Segment: needs ``text``, ``status``; adds ``quotes`` (content span and kind)."""
 
     def segment(row: dict) -> dict:
         if row["status"] != "ok":
             return {"quotes": []}
-        return {"quotes": [q.to_dict() for q in find_quotes(row["text"])]}
+        try:
+            return {"quotes": _checked(row["text"], find_quotes(row["text"]))}
+        except Exception as exc:  # one document's failure is its error row, not the run's end
+            return _failed("segment", row, exc)
 
     return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
                          load_from_cache_file=False)
@@ -74,8 +102,11 @@ def add_attributions(documents: Dataset, attribute: Attribute,
     def link(row: dict) -> dict:
         if not row["quotes"]:
             return {"quotes": row["quotes"]}
-        quotes = resolve(row["text"], attribute(row["text"], _spans(row["quotes"])))
-        return {"quotes": [q.to_dict() for q in quotes]}
+        try:
+            quotes = resolve(row["text"], attribute(row["text"], _spans(row["quotes"])))
+            return {"quotes": _checked(row["text"], quotes)}
+        except Exception as exc:  # one document's failure is its error row, not the run's end
+            return _failed("attribute", row, exc)
 
     return documents.map(link, features=DOCUMENTS_WITH_QUOTES, desc="attribute speakers",
                          load_from_cache_file=False)
@@ -157,16 +188,33 @@ class Stages:
             models["stance"] = getattr(self.classifier, "provenance", {})
         return models
 
+    def _add_stances_isolated(self, shard: Dataset) -> Dataset:
+        """:func:`add_stances` over the shard; when it fails, over each half again, so the
+        documents that fail alone become error rows and the others keep full batches."""
+        try:
+            return add_stances(shard, self.classifier, self.targets)
+        except Exception as exc:
+            if len(shard) == 1:
+                row = shard[0]
+                return shard.map(lambda _: _failed("stance", row, exc), features=DOCUMENTS_WITH_QUOTES,
+                                 load_from_cache_file=False)
+            if len(shard) == 0:
+                raise
+        half = len(shard) // 2
+        return concatenate_datasets([self._add_stances_isolated(shard.select(range(half))),
+                                     self._add_stances_isolated(shard.select(range(half, len(shard))))])
+
     def _needs_stance(self, shard: Dataset) -> bool:
         return any(quotes and (self.targets or targets)
                    for quotes, targets in zip(shard["quotes"], shard["targets"]))
 
     def process(self, shard: Dataset, timed: Timer = _untimed) -> Dataset:
-        """Run every stage over a shard of the documents table."""
+        """Run every stage over a shard of the documents table; a document a stage fails on
+        becomes an error row (see the module docstring), the others go on."""
         shard = timed("segment", lambda: add_quotes(shard, self.find_quotes))
         shard = timed("attribute", lambda: add_attributions(shard, self.attribute, self.resolve))
         if self.classifier is None and self.load_classifier is not None and self._needs_stance(shard):
             self.classifier = timed("load_stance_model", self.load_classifier)
         if self.classifier is not None:
-            shard = timed("stance", lambda: add_stances(shard, self.classifier, self.targets))
+            shard = timed("stance", lambda: self._add_stances_isolated(shard))
         return shard
