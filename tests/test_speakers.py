@@ -161,3 +161,79 @@ def test_organisation_names_with_of_and_organisation_descriptions():
     # "the secretariat" is not the person mentioned just before it.
     text = "Richard Hale left early. According to the summit secretariat, 42 countries signed."
     assert speaker_of(text, "42 countries signed", "the summit secretariat") is None
+
+
+def speaker_at(text: str, content: str, mention: str, after: str) -> str | None:
+    """Like :func:`speaker_of`, with the mention searched after the text ``after``."""
+    start, at = text.index(content), text.index(mention, text.index(after) + len(after))
+    quote = QuoteSpan(start=start, end=start + len(content), kind="indirect", speaker_mention=mention,
+                      speaker_start=at, speaker_end=at + len(mention))
+    return resolve_speakers(text, [quote])[0].speaker
+
+
+def test_sentence_initial_phrase_is_not_a_name():
+    # A real article (issue 15): "Regarding Russia" was taken for a person and got the "he".
+    text = ("Foreign Minister Wang Yi spoke in Munich on Saturday. Regarding Russia's full-scale war, "
+            "which he referred to as the “Ukraine crisis,” he said: “China has always stood for peace.”")
+    assert who(text)[-1] == ("he", "Wang Yi")
+    assert speaker_at(text, "China has always stood", "he", "crisis") == "Wang Yi"
+    text = ("Wang Yi met his counterpart on Monday. According To Reports, he said the talks went well.")
+    assert speaker_at(text, "the talks went well", "he", "Reports") == "Wang Yi"
+    text = "Wang Yi arrived on Monday. In Beijing Today, he said the talks went well."
+    assert speaker_at(text, "the talks went well", "he", "Today") == "Wang Yi"
+
+
+def test_regarding_phrase_given_as_the_mention_is_no_speaker():
+    text = "Regarding Russia, officials said the talks had stalled."
+    assert speaker_of(text, "the talks had stalled", "Regarding Russia") is None
+
+
+def test_pronoun_takes_the_nearest_compatible_named_person():
+    text = ("Climate envoy Ngozi Eze arrived on Sunday. She was joined by Kenya's energy minister, "
+            "Joseph Mwangi.\n\nHe said Kenya would double its geothermal capacity.\n\n"
+            "She said the region needed cheaper finance.")
+    assert speaker_at(text, "Kenya would double", "He", "Mwangi.") == "Joseph Mwangi"
+    assert speaker_at(text, "the region needed", "She", "capacity.") == "Ngozi Eze"
+
+
+def test_no_break_spaces_are_spaces_in_names():
+    text = "Dmitry\u00a0Medvedev dismissed the sanctions. “They will fail,” Medvedev wrote."
+    assert speaker_of(text, "They will fail", "Medvedev") == "Dmitry Medvedev"
+    text = "Dmitry Medvedev\u00a0said the sanctions would fail. “Nonsense,” Medvedev wrote."
+    assert speaker_at(text, "Nonsense", "Medvedev", "Nonsense") == "Dmitry Medvedev"
+    text = "Former president Dmitry\u00a0Medvedev said the sanctions would fail."
+    assert speaker_of(text, "the sanctions would fail", "Former president Dmitry\u00a0Medvedev") \
+        == "Dmitry Medvedev"
+
+
+def test_relative_pronoun_who_takes_its_antecedent():
+    text = "Senator Anna Smith, who chairs the committee, said the vote would be close."
+    assert speaker_of(text, "the vote would be close", "who") == "Anna Smith"
+    text = "The plan was backed by Rosa Delgado, who said it would save lives."
+    assert speaker_of(text, "it would save lives", "who") == "Rosa Delgado"
+
+
+def test_named_organisations_with_an_article_are_speakers():
+    text = "The bill passed. “This is a good day,” the White House said in a statement."
+    assert speaker_of(text, "This is a good day", "the White House") == "White House"
+    text = "Flu cases fell for a second week, the CDC said on Thursday."
+    assert speaker_of(text, "Flu cases fell", "the CDC") == "CDC"
+    text = "The National Health Agency (NHA) said flu cases had doubled. Later the NHA said hospitals were full."
+    assert speaker_of(text, "flu cases had doubled", "The National Health Agency (NHA)") == "National Health Agency"
+    assert speaker_of(text, "hospitals were full", "the NHA") == "National Health Agency"
+
+
+def test_person_of_an_organisation_is_the_person():
+    text = "Economist Peter Novak of Crestline Bank said inflation would fall."
+    assert speaker_of(text, "inflation would fall", "Economist Peter Novak of Crestline Bank") == "Peter Novak"
+    text = "Governor Andrew Bailey of the Bank of England said rates would stay."
+    assert speaker_of(text, "rates would stay", "Governor Andrew Bailey of the Bank of England") == "Andrew Bailey"
+
+
+def test_role_description_takes_the_person_named_with_that_role():
+    text = ("Mayor Daniel Kim unveiled the plan on Monday. Councillor Rosa Delgado backed it.\n\n"
+            "The mayor said the lanes would open in spring.")
+    assert speaker_of(text, "the lanes would open", "The mayor") == "Daniel Kim"
+    text = ("Daniel Kim, the city's mayor, unveiled the plan. Rosa Delgado backed it. "
+            "The mayor said the lanes would open in spring.")
+    assert speaker_of(text, "the lanes would open", "The mayor") == "Daniel Kim"

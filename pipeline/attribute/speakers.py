@@ -93,6 +93,19 @@ _FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame s
 _MALE_FIRST = frozenset("john james david michael robert william thomas peter paul mark george richard daniel sergei sergey dmitry vladimir ivan alexei andrei igor li wei hans pierre jean luis carlos jose ahmed mohammed ali omar".split())
 _FEMALE_FIRST = frozenset("mary maria anna elena olga natalia svetlana irina sarah emma laura julia sophie claire marie ursula angela hannah rachel emily jennifer linda susan karen helen fatima aisha mei lin".split())
 _PLACE_PREPS = frozenset("in at from to into near across via of toward towards outside inside around".split())
+#: Capitalised words that open a sentence or clause but never a name: "Regarding Russia's war,
+#: he said" is not a person "Regarding Russia"; a mention that starts with one names no speaker.
+_NOT_NAME_LEADS = frozenset("""regarding concerning following referring commenting speaking asked
+    according citing turning responding addressing writing asked amid during despite unlike like
+    given including in on at as of for from with without under over by to after before since
+    while when if although though upon until throughout toward towards across against within
+    beyond behind around near outside inside via per except besides among amongst""".split())
+#: No-break and narrow spaces are spaces in names ("Dmitry\u00a0Medvedev"); same length, so
+#: offsets do not move.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
+#: "The National Health Agency (NHA)": a name with its acronym in brackets.
+_ACRONYM_RE = re.compile(rf"({NAME_RE.pattern})[ \t]*\(([A-Z][A-Z&.]{{1,7}})\)")
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 _ROLE_APPOS_RE = re.compile(rf"[ \t]*({APPOS})")
@@ -124,6 +137,19 @@ class _Entity:
 
 def _tokens(mention: str) -> list[str]:
     return mention.split()
+
+
+def _is_lead(token: str) -> bool:
+    """A capitalised word that opens a clause and is never part of a name ("Regarding")."""
+    return token[:1].isupper() and token.lower().strip(",") in _NOT_NAME_LEADS
+
+
+def _skip_leads(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start`` past leading clause openers: "Regarding Russia" -> "Russia"."""
+    for tok in re.finditer(r"\S+", text[start:end]):
+        if not _is_lead(tok.group()):
+            return start + tok.start(), end
+    return end, end
 
 
 def _strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -179,7 +205,9 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         span = trim_mention(text, m.start(), m.end())
         if span is None:
             continue
-        s, e = span
+        s, e = _skip_leads(text, *span)
+        if s >= e:
+            continue
         if re.fullmatch(r"(?i)he|she|they|we|i|it", text[s:e]):
             continue  # a sentence-initial pronoun, not a name
         toks = _tokens(text[s:e])
@@ -255,6 +283,23 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     return toks[:last + 1], toks[last + 1:]
 
 
+def _person_of_organisation(toks: list[str]) -> list[str] | None:
+    """``Economist Peter Novak of Crestline Bank`` -> ``Economist Peter Novak``.
+
+    A titled or two-word person name followed by "of"/"at" and an organisation is that person;
+    ``None`` when the mention is not of that shape ("Bank of England", "Secretary of State").
+    """
+    for i, tok in enumerate(toks):
+        if tok in ("of", "at") and 0 < i < len(toks) - 1:
+            head, tail = toks[:i], [t for t in toks[i + 1:] if t != "the"]
+            titles, core = _strip_titles(head)
+            if core and (titles or len(core) >= 2) and not _is_org(head) and tail and _is_org(tail) \
+                    and all(t[:1].isupper() for t in core):
+                return head
+            return None
+    return None
+
+
 class _Resolver:
     """Walks the document in order, tracking the most recent compatible entities."""
 
@@ -271,9 +316,12 @@ class _Resolver:
         # Occurrences that count: organisations, evidenced persons, and bare
         # tokens that are a variant of an evidenced full name ("Han").
         self.occs: list[_Occ] = []
+        # "The National Health Agency (NHA)": later "the NHA" is the same organisation.
+        self.acronyms = {m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
+                         if _is_org(_tokens(m.group(1)))}
         for o in occs:
             if o.is_org:
-                name = _org_name(self.text[o.start:o.end])
+                name = self._org_key(o)
                 self.entities.setdefault(name, _Entity(name, True))
                 self.occs.append(o)
             elif o.evidence or self._full_for(o.core, o.start, peek=True):
@@ -354,11 +402,38 @@ class _Resolver:
                                and (gender is None or e.gender in (None, gender)), pos)
         return ent
 
+    def _antecedent(self, pos: int) -> _Entity | None:
+        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said"."""
+        best = None
+        for o in self.occs:
+            if o.end <= pos and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:pos]):
+                best = o
+        if best is None:
+            return None
+        return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+
+    def _org_key(self, o: _Occ) -> str:
+        name = _org_name(self.text[o.start:o.end])
+        return self.acronyms.get(name, name)
+
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
-        mention, pos = _name_part(q.speaker_mention, q.speaker_start)
+        mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
         if re.fullmatch(r"(?i)he|she|they|we|i", mention):
             return self._resolve_pronoun(mention, pos)
+        if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
+            return self._antecedent(pos)
+        mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
+        if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
+            return None
+        if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
+                and toks[1][:1].isupper():
+            toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
+            mention = " ".join(toks)
+        person_of = _person_of_organisation(toks)
+        if person_of is not None:  # "Economist Peter Novak of Crestline Bank"
+            toks = person_of
+            mention = " ".join(toks)
         if DESCRIPTION_RE.fullmatch(mention):
             if not (toks[0].lower() == "the" and toks[1][:1].isupper()
                     and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:])):
@@ -374,6 +449,7 @@ class _Resolver:
         titles = roles + titles
         if _is_org(toks):
             name = _org_name(mention)
+            name = self.acronyms.get(name, name)
             return self.entities.setdefault(name, _Entity(name, True))
         if not core:  # "the President" written as a bare title
             return self._resolve_description("the " + titles[-1], pos)
@@ -395,8 +471,7 @@ class _Resolver:
         for pos, kind, payload in events:
             if kind == 0:
                 o = payload
-                ent = (self.entities[_org_name(self.text[o.start:o.end])] if o.is_org
-                       else self._person(o))
+                ent = self.entities[self._org_key(o)] if o.is_org else self._person(o)
                 if not self._in_direct(pos):
                     ent.last_seen = pos
             elif kind == 1:
@@ -436,12 +511,13 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
         return mention, start
     for part, at in parts:
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
-                and part[:1].isupper() and not re.search(r"['’]s\b", part):
+                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]):
             return part, start + at
     return parts[0][0], start + parts[0][1]
 
 
 def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     """Return copies of ``quotes`` (same order) with ``speaker`` set (see module docstring)."""
+    text = text.translate(_SPACES)
     names = _Resolver(text, quotes).run(quotes)
     return [replace(q, speaker=name) for q, name in zip(quotes, names)]
