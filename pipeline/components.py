@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 from hydra.utils import instantiate
 
-from pipeline.models import inference_dtype
+from pipeline.models import checkpoint_hash, inference_dtype, resolve_model_path
 from pipeline.stages import Stages
 
 COMPONENTS = ("segmenter", "attributor", "stance")  # the config groups that build the stages
@@ -26,6 +26,19 @@ def component_configs(config: Mapping[str, Any]) -> dict[str, Any]:
             except ValueError as exc:
                 raise ValueError(f"{name}.dtype: {exc}") from None
     return components
+
+
+def checkpoint_provenance(components: Mapping[str, Any]) -> dict[str, dict]:
+    """Path and sha256 of each configured checkpoint (``quotes``, ``stance``), read from the
+    configs without loading a model: for the manifest and for what a resume must match."""
+    models = {}
+    for key, name in (("segmenter", "quotes"), ("stance", "stance")):
+        config = components.get(key) or {}
+        if "name_or_path" in config:
+            path = resolve_model_path(config["name_or_path"])
+            # Each worker resolves dtype "auto" on its own hardware; the configured value is kept.
+            models[name] = {"path": path, "sha256": checkpoint_hash(path), "dtype": config.get("dtype", "auto")}
+    return models
 
 
 def build_stages(components: Mapping[str, Any], targets: Sequence[str] = ()) -> Stages:

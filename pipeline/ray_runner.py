@@ -26,26 +26,13 @@ from datasets.table import InMemoryTable
 
 from pipeline.artifacts import build_tables, check_export, load_artifacts, write_tables
 from pipeline.documents import DOCUMENT_FEATURES, check_input_path, load_documents
-from pipeline.models import checkpoint_hash, resolve_model_path
 from pipeline.runner import package_versions
-from pipeline.components import build_stages
+from pipeline.components import build_stages, checkpoint_provenance
 from pipeline.stages import DOCUMENTS_WITH_QUOTES, empty_documents_with_quotes
 
 log = logging.getLogger(__name__)
 
 ORDER = "_row"  # the input position of each document, so the output keeps the input order
-
-
-def _provenance(components: Mapping[str, Any]) -> dict[str, dict]:
-    """Path and sha256 of each configured checkpoint, as the local runner records them."""
-    models = {}
-    for key, name in (("segmenter", "quotes"), ("stance", "stance")):
-        config = components.get(key) or {}
-        if "name_or_path" in config:
-            path = resolve_model_path(config["name_or_path"])
-            # Each worker resolves dtype "auto" on its own hardware; the configured value is kept.
-            models[name] = {"path": path, "sha256": checkpoint_hash(path), "dtype": config.get("dtype", "auto")}
-    return models
 
 
 class StageWorker:
@@ -106,7 +93,7 @@ def run_pipeline_ray(
     else:  # an empty input: no Ray job, empty tables with the full schema
         merged = empty_documents_with_quotes()
     tables = build_tables(merged)
-    manifest = {**(manifest or {}), "versions": package_versions(), "models": _provenance(components),
+    manifest = {**(manifest or {}), "versions": package_versions(), "models": checkpoint_provenance(components),
                 "runner": {"name": "ray", "workers": num_workers, "batch_size": batch_size},
                 "timings_s": {**timings, "write": round(time.perf_counter() - begin, 3)},
                 "input_path": str(input_path)}

@@ -1,7 +1,10 @@
 """Resumable runs: process the documents in shards, each saved once it is finished.
 
 A run writes ``DIR/.shards/plan.json`` (what is being computed: an input fingerprint, a
-config fingerprint, the shard size) and one folder per finished shard.  A shard folder
+config fingerprint, the shard size) and one folder per finished shard.  The input fingerprint
+covers every field of every record (targets and meta included); the config fingerprint covers
+what the caller passes, normally the resolved config less :data:`DISPLAY_ONLY` keys plus the
+checkpoints' sha256, so a resume never mixes old and new labels.  A shard folder
 appears only by an atomic rename after both its tables are on disk, so a run killed at any
 point (``kill -9`` included) leaves only whole shards; the same command started again skips
 them and computes the rest.  When every shard is done the tables are concatenated into the
@@ -20,10 +23,14 @@ from typing import Any
 from datasets import Dataset, concatenate_datasets, load_from_disk
 
 from pipeline.artifacts import save_table
+from pipeline.documents import DOCUMENT_FEATURES
 
 log = logging.getLogger(__name__)
 
 TABLES = ("quotes", "documents")
+# Config keys that change how a run is shown or where it is written, never what it computes;
+# dropped at any depth (``segmenter.progress`` is ``${progress}``).
+DISPLAY_ONLY = frozenset({"progress", "show", "export", "paths", "runner", "output_dir"})
 
 
 class PlanMismatch(ValueError):
@@ -31,13 +38,25 @@ class PlanMismatch(ValueError):
 
 
 def fingerprint_documents(documents: Dataset) -> str:
-    """sha256 over every record's id, status and text: the same input gives the same value."""
+    """sha256 over every field of every record (id, text, targets, meta, status, ...), in order:
+    the same input gives the same value, and any change to a record gives another."""
     digest = hashlib.sha256()
-    for batch in documents.select_columns(["doc_id", "status", "text"]).iter(batch_size=1000):
-        for doc_id, status, text in zip(batch["doc_id"], batch["status"], batch["text"]):
-            digest.update(f"{len(doc_id)}:{doc_id}{status}{len(text)}:".encode())
-            digest.update(text.encode("utf-8", "surrogatepass"))
+    columns = sorted(DOCUMENT_FEATURES)
+    for batch in documents.select_columns(columns).iter(batch_size=1000):
+        for values in zip(*(batch[name] for name in columns)):
+            record = json.dumps(values, ensure_ascii=False)
+            digest.update(f"{len(record)}:".encode())
+            digest.update(record.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def content_config(config: Any) -> Any:
+    """``config`` without its :data:`DISPLAY_ONLY` keys, at any depth."""
+    if isinstance(config, dict):
+        return {k: content_config(v) for k, v in config.items() if k not in DISPLAY_ONLY}
+    if isinstance(config, (list, tuple)):
+        return [content_config(v) for v in config]
+    return config
 
 
 def fingerprint_config(config: Any) -> str:

@@ -8,16 +8,25 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.components import build_stages, component_configs
+from pipeline.components import build_stages, checkpoint_provenance, component_configs
 from pipeline.config_schema import InferConfig
 from pipeline.documents import InputError
 from pipeline.ray_runner import run_pipeline_ray
 from pipeline.runner import run_pipeline
+from pipeline.shards import content_config
 from pipeline.speaker_summary import format_speaker_summary, summarise_speakers
 from pipeline.quote_table import format_quote_table
 
 log = logging.getLogger(__name__)
 ConfigStore.instance().store(name="infer_schema", node=InferConfig)
+
+
+def resume_key(cfg: DictConfig) -> dict:
+    """What a killed run must match to be resumed: the resolved config less display-only keys
+    (``progress``, ``show``, ...) and the sha256 of every checkpoint it uses."""
+    config = OmegaConf.to_container(cfg, resolve=True)
+    checkpoints = {name: model["sha256"] for name, model in checkpoint_provenance(component_configs(config)).items()}
+    return {"config": content_config(config), "checkpoints": checkpoints}
 
 
 def infer(cfg: DictConfig) -> dict:
@@ -44,8 +53,7 @@ def infer(cfg: DictConfig) -> dict:
         export=list(cfg.export),
         manifest={"config": config},
         shard_size=cfg.shard_size,
-        # What decides the content of the output; display settings may change between resumes.
-        resume_key={k: v for k, v in config.items() if k not in ("progress", "show", "export", "paths", "runner")},
+        resume_key=resume_key(cfg),
     )
 
 

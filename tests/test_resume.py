@@ -99,3 +99,81 @@ def test_a_shard_without_quotes_is_saved_loadable_and_merged(tmp_path):
     merged = store.merged()
     assert merged["documents"]["doc_id"] == ["quiet", "loud"]
     assert merged["quotes"]["doc_id"] == ["loud"]
+
+
+# What a resume must match (issue 12): the input records, the config that decides the output,
+# and the checkpoints' bytes; settings that only change the display must not matter.
+
+class _Killed(Exception):
+    """Stands in for a kill after some shards are on disk."""
+
+
+def _stages(kill_after: int | None = None):
+    from faults import FaultyStance
+    from pipeline.attribute.rules import attribute_quotes
+    from pipeline.attribute.speakers import resolve_speakers
+    from pipeline.segment.rules import find_quotes
+    from pipeline.stages import Stages
+
+    class Stoppable(Stages):
+        done = 0
+
+        def process(self, shard, timed=None):
+            if kill_after is not None and self.done == kill_after:
+                raise _Killed
+            self.done += 1
+            return super().process(shard)
+
+    return Stoppable(find_quotes, attribute_quotes, resolve_speakers, FaultyStance)
+
+
+def _write_records(path, **changes):
+    records = [{"id": f"d{i}", "text": f"“Item {i} must pass,” Ana Ruiz said.", "targets": ["item"],
+                "outlet": "Daily"} for i in range(4)]
+    records[3].update(changes)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [{"targets": ["another target"]}, {"outlet": "Weekly"}],
+                         ids=["targets", "meta"])
+def test_resume_is_refused_when_a_records_targets_or_meta_changed(tmp_path, change):
+    from pipeline.runner import run_pipeline
+
+    corpus, out = tmp_path / "in.jsonl", tmp_path / "out"
+    _write_records(corpus)
+    with pytest.raises(_Killed):
+        run_pipeline(corpus, out, _stages(kill_after=1), shard_size=2, resume_key="k")
+    _write_records(corpus, **change)
+    with pytest.raises(PlanMismatch, match="different input"):
+        run_pipeline(corpus, out, _stages(), shard_size=2, resume_key="k")
+    _write_records(corpus)  # the original input resumes
+    run_pipeline(corpus, out, _stages(), shard_size=2, resume_key="k")
+    assert json.loads((out / "manifest.json").read_text())["shards"]["resumed"] == 1
+
+
+def _resume_key(*overrides):
+    from scripts_loader import compose_run_config, infer_script
+
+    cfg = compose_run_config("infer", ["input_path=in.jsonl", "output_dir=out", *overrides])
+    return infer_script.resume_key(cfg)
+
+
+def test_display_only_settings_do_not_refuse_a_resume_but_output_settings_do(tiny_stance_model):
+    stance = f"stance.name_or_path={tiny_stance_model}"
+    key = _resume_key(stance, "targets=[a]")
+    assert _resume_key(stance, "targets=[a]", "progress=false", "show=0", "export=[jsonl]") == key
+    assert _resume_key(stance, "targets=[b]") != key
+    assert _resume_key(stance, "targets=[a]", "segmenter.stride=64") != key
+
+
+def test_resume_is_refused_when_a_checkpoint_was_swapped_at_the_same_path(tmp_path, tiny_stance_model):
+    import shutil
+
+    model = tmp_path / "stance"
+    shutil.copytree(tiny_stance_model, model)
+    key = _resume_key(f"stance.name_or_path={model}")
+    weights = model / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 1  # one bit of one weight
+    weights.write_bytes(bytes(data))
+    assert _resume_key(f"stance.name_or_path={model}") != key
