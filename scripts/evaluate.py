@@ -34,7 +34,22 @@ def evaluate(cfg: DictConfig) -> dict:
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speakers")
         return evaluate_speaker_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
-    raise ValueError(f"task must be 'stance', 'quotes' or 'speakers', got {cfg.task!r}")
+    if cfg.task == "entity_stance":
+        from pipeline.evaluate_entity_stance import evaluate_entity_stance
+
+        if not cfg.predictions:
+            raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on gold_path "
+                             "for task=entity_stance")
+        return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir)
+    if cfg.task == "unrelated_targets":
+        from pipeline.evaluate_entity_stance import evaluate_unrelated_targets
+
+        if not cfg.predictions:
+            raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
+                             "scripts/make_unrelated_targets.py for task=unrelated_targets")
+        return evaluate_unrelated_targets(cfg.predictions, cfg.output_dir)
+    raise ValueError("task must be 'stance', 'quotes', 'speakers', 'entity_stance' or 'unrelated_targets', "
+                     f"got {cfg.task!r}")
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="evaluate")
@@ -46,6 +61,14 @@ def main(cfg: DictConfig) -> None:
         sys.exit(2)
     if cfg.task == "stance":
         print(format_stance_metrics(metrics))
+    elif cfg.task == "entity_stance":
+        from pipeline.evaluate_entity_stance import format_entity_stance_metrics
+
+        print(format_entity_stance_metrics(metrics))
+    elif cfg.task == "unrelated_targets":
+        from pipeline.evaluate_entity_stance import format_unrelated_metrics
+
+        print(format_unrelated_metrics(metrics))
     else:
         print(json.dumps(metrics["summary"], indent=2))
     print(f"\nwritten to {cfg.output_dir}")
