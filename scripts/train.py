@@ -23,6 +23,8 @@ def train(cfg: DictConfig) -> dict:
         max_train_samples=cfg.max_train_samples,
         max_dev_samples=cfg.max_dev_samples,
         mark_mentions=cfg.mark_mentions,
+        context=cfg.context,
+        split_seed=cfg.split_seed,
     )
 
 

@@ -113,3 +113,27 @@ def test_unseen_topic_split_keeps_only_zero_shot_dev_rows():
     assert len(train) == 32 and len(dev) == 4
     assert not set(dev["topic"]) & set(train["topic"])
     assert not set(dev["text"]) & set(train["text"])
+
+
+def test_directed_sentiment_gives_both_directions_with_both_spans(tmp_path):
+    path = tmp_path / "ds.tsv"
+    rows = [
+        ("[Rosa Delgado] praised [Frank Miller] for the budget.", "Rosa Delgado", "Frank Miller", 1),
+        ("Critics of [the council] were scolded by [Okafor].", "the council", "Okafor", 4),
+        ("[Hale] met [Kim] on Tuesday.", "Hale", "Kim", 0),
+        ("A broken row with [only one] entity.", "only one", "missing", 3),
+    ]
+    path.write_text("".join(f"{s}\t{a}\t{b}\t{label}\n" for s, a, b, label in rows), encoding="utf-8")
+    frame = read_corpus(path, "directed_sentiment")
+    assert len(frame) == 6  # two directions per sentence; the broken row is dropped
+    first = frame.iloc[0]
+    assert first["text"] == "Rosa Delgado praised Frank Miller for the budget."
+    assert (first["target"], first["label"]) == ("Frank Miller", "favor")
+    assert first["text"][first["holder_start"]:first["holder_end"]] == "Rosa Delgado"
+    assert first["text"][first["mention_start"]:first["mention_end"]] == "Frank Miller"
+    assert (frame.iloc[1]["target"], frame.iloc[1]["label"]) == ("Rosa Delgado", "neutral")
+    # label 4: entity2 (Okafor) is against entity1 (the council); the other way is neutral
+    assert frame.iloc[2][["target", "label"]].tolist() == ["Okafor", "neutral"]
+    assert frame.iloc[3][["target", "label"]].tolist() == ["the council", "against"]
+    assert frame.iloc[4:]["label"].tolist() == ["neutral", "neutral"]
+    assert frame["group"].nunique() == 3  # a sentence's two rows stay together

@@ -66,3 +66,45 @@ def test_checkpoints_say_whether_they_were_trained_with_marking(tiny_stance_mode
     assert classifier.mark_mentions is False  # a checkpoint without the flag: the plain pair
     classifier.model.config.stance_mark_mentions = True
     assert classifier.mark_mentions is True
+
+
+def test_name_targets_are_found_by_their_key_words_only_when_asked():
+    from pipeline.stance.features import name_keys
+
+    assert name_keys("Donald Trump") == ["Trum", "Dona"]
+    assert name_keys("Democratic Party") == ["Democra"]
+    assert name_keys("climate action") == []
+    text = "Democrats said Trump's plan would fail."
+    assert find_mention("Donald Trump", text) == (-1, -1)
+    assert text[slice(*find_mention("Donald Trump", text, aliases=True))] == "Trump"
+    assert text[slice(*find_mention("Democratic Party", text, aliases=True))] == "Democrats"
+    assert find_mention("Supreme Court", "The court ruled.", aliases=True) == (-1, -1)
+
+
+def test_holder_and_target_are_both_marked_and_the_anchor_follows_the_target():
+    from pipeline.stance.features import HOLDER_CLOSE, HOLDER_OPEN
+
+    text = "Hale blasted Kim over the plan."
+    marked, anchor = mark_mention(text, 13, 16, holder=(0, 4))
+    assert marked == f"{HOLDER_OPEN} Hale {HOLDER_CLOSE} blasted {OPEN} Kim {CLOSE} over the plan."
+    assert marked[anchor] == OPEN
+    marked, anchor = mark_mention("Kim was blasted by Hale.", 0, 3, holder=(19, 23))
+    assert marked == f"{OPEN} Kim {CLOSE} was blasted by {HOLDER_OPEN} Hale {HOLDER_CLOSE}."
+    assert anchor == 0
+    # a holder overlapping the target is left unmarked
+    assert mark_mention("Hale spoke.", 0, 4, holder=(0, 4))[0] == f"{OPEN} Hale {CLOSE} spoke."
+
+
+def test_quote_clause_takes_source_and_cue_and_skips_far_links():
+    from pipeline.stance.features import quote_clause
+
+    document = "Intro. “Bike lanes are a costly mistake,” Frank Miller said. More text."
+    content = document.index("Bike")
+    quote = {"start": content, "end": document.index(",”"), "speaker_start": document.index("Frank"),
+             "speaker_end": document.index(" said"), "cue_start": document.index("said"),
+             "cue_end": document.index("said") + 4}
+    clause, holder = quote_clause(document, quote)
+    assert clause == "Bike lanes are a costly mistake,” Frank Miller said"
+    assert clause[slice(*holder)] == "Frank Miller"
+    far = dict(quote, speaker_start=5000, speaker_end=5010, cue_start=-1, cue_end=-1)
+    assert quote_clause(document + " " * 6000, far) == ("Bike lanes are a costly mistake", (-1, -1))

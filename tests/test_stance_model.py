@@ -144,3 +144,46 @@ def test_bfloat16_inference_keeps_the_fp32_answers(tiny_stance_model):
         answers[dtype] = classifier.predict(targets, texts)
     for full, half in zip(answers["float32"], answers["bfloat16"]):
         assert half.probs == pytest.approx(full.probs, abs=0.02)
+
+
+def test_clause_context_comes_from_the_checkpoint_and_can_be_overridden(tiny_stance_model):
+    from pipeline.stance.classifier import StanceClassifier
+
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    assert classifier.context == "content"  # checkpoints without the key read the quote alone
+    classifier.model.config.stance_context = "clause"
+    assert classifier.context == "clause"
+    assert StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False,
+                                            context="content").context == "content"
+    with pytest.raises(ValueError, match="stance.context"):
+        StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False, context="sentence")
+
+
+def test_unrelated_target_negatives_are_neutral_and_never_mentioned():
+    from pipeline.stance.corpora import COLUMNS
+    from pipeline.stance.features import find_mention
+    from pipeline.stance.training import unrelated_target_negatives
+
+    names = ["Rosa Delgado", "Frank Miller", "Amara Okafor", "Richard Hale", "Daniel Kim", "Tomas Lind"]
+    frame = pd.DataFrame([{"target": names[i % 6], "text": f"{names[i % 6]} spoke to {names[(i + 1) % 6]}.",
+                           "label": "favor", "group": str(i), "topic": names[i % 6],
+                           "mention_start": 0, "mention_end": len(names[i % 6]),
+                           "holder_start": -1, "holder_end": -1} for i in range(60)], columns=COLUMNS)
+    negatives = unrelated_target_negatives(frame, 0.5, seed=0)
+    assert 20 <= len(negatives) <= 30
+    assert set(negatives["label"]) == {"neutral"}
+    assert (negatives["mention_start"] == -1).all()
+    for row in negatives.itertuples():
+        assert find_mention(row.target, row.text, aliases=True) == (-1, -1)
+
+
+def test_dev_split_is_fixed_by_split_seed_not_by_the_training_seed(tmp_path):
+    from pipeline.stance.training import load_splits
+
+    vast, _ = _write_corpora(tmp_path)
+    corpora = {"vast": CorpusSpec(format="vast", train=str(vast), dev_fraction=0.34)}
+    _, dev_a = load_splits(corpora, seed=1, split_seed=42)
+    _, dev_b = load_splits(corpora, seed=2, split_seed=42)
+    _, dev_c = load_splits(corpora, seed=2, split_seed=7)
+    assert dev_a["vast"]["text"].tolist() == dev_b["vast"]["text"].tolist()
+    assert dev_a["vast"]["text"].tolist() != dev_c["vast"]["text"].tolist()

@@ -32,8 +32,13 @@ class StanceClassifier:
     ``scripts/train.py`` (or a compatible hub model) works.
     """
 
+    CONTEXTS = ("content", "clause")
+
     def __init__(self, model, tokenizer, max_length: int = 192, batch_size: int = 32,
-                 progress: bool = True) -> None:
+                 progress: bool = True, context: str | None = None) -> None:
+        if context is not None and context not in self.CONTEXTS:
+            raise ValueError(f"stance.context must be one of {list(self.CONTEXTS)} or null, got {context!r}")
+        self._context = context
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
@@ -64,20 +69,34 @@ class StanceClassifier:
         """Whether the checkpoint was trained with the target mention marked in the text."""
         return bool(getattr(self.model.config, "stance_mark_mentions", False))
 
+    @property
+    def context(self) -> str:
+        """What the pipeline passes as text: the quote's ``content``, or its attribution ``clause``.
+
+        A checkpoint trained on clauses with the holder marked says so in its config
+        (``stance_context: clause``); the ``context`` argument overrides it (for ablations).
+        """
+        return self._context or str(getattr(self.model.config, "stance_context", None) or "content")
+
     @torch.inference_mode()
     def logits(self, targets: Sequence[str], texts: Sequence[str],
-               mentions: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+               mentions: Sequence[tuple[int, int]] | None = None,
+               holders: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
         """Raw logits, shape (pairs, labels), in input order; batches are length-sorted.
 
         ``mentions``: the target's character span in each text where known; otherwise the
         target is searched for in the text (see :mod:`pipeline.stance.features`).
+        ``holders``: the holder's (source mention's) span in each text, marked only by
+        checkpoints trained with holders (``stance_context: clause``).
         """
         if len(targets) != len(texts):
             raise ValueError(f"{len(targets)} targets but {len(texts)} texts")
         out = np.zeros((len(targets), len(self.id2label)), dtype=np.float32)
         if not len(targets):
             return out
-        encoded = encode_pairs(self.tokenizer, targets, texts, self.max_length, mentions, self.mark_mentions)
+        clause = self.context == "clause"
+        encoded = encode_pairs(self.tokenizer, targets, texts, self.max_length, mentions, self.mark_mentions,
+                               holders=holders if clause else None, aliases=clause)
         ids = encoded["input_ids"]
         # Sorting by length keeps padding inside a batch small.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -90,9 +109,10 @@ class StanceClassifier:
         return out
 
     def predict(self, targets: Sequence[str], texts: Sequence[str],
-                mentions: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
+                mentions: Sequence[tuple[int, int]] | None = None,
+                holders: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
         """Label each (target, text) pair with calibrated probabilities; order matches input."""
-        probs = softmax(self.logits(targets, texts, mentions), self.temperature)
+        probs = softmax(self.logits(targets, texts, mentions, holders), self.temperature)
         results = []
         for row in probs:
             best = int(row.argmax())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Callable
@@ -18,7 +19,7 @@ from typing import Callable
 import pandas as pd
 
 LABELS = ("against", "favor", "neutral")
-COLUMNS = ["target", "text", "label", "group", "topic", "mention_start", "mention_end"]
+COLUMNS = ["target", "text", "label", "group", "topic", "mention_start", "mention_end", "holder_start", "holder_end"]
 
 GWSD_TARGET = "climate change is a serious concern"
 
@@ -26,8 +27,8 @@ GWSD_TARGET = "climate change is a serious concern"
 def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["topic"] = [t if isinstance(t, str) else g for t, g in zip(frame["topic"], frame["target"])]
-    frame["mention_start"] = frame["mention_start"].fillna(-1).astype(int)
-    frame["mention_end"] = frame["mention_end"].fillna(-1).astype(int)
+    for column in ("mention_start", "mention_end", "holder_start", "holder_end"):
+        frame[column] = frame[column].fillna(-1).astype(int)
     bad = set(frame["label"]) - set(LABELS)
     if bad:
         raise ValueError(f"unmapped labels {sorted(bad)}")
@@ -37,6 +38,11 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 def mentions_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
     """Each row's target mention span in its text, ``(-1, -1)`` where the corpus gives none."""
     return list(zip(frame["mention_start"].tolist(), frame["mention_end"].tolist()))
+
+
+def holders_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Each row's holder (the entity whose stance it is) span in its text, ``(-1, -1)`` for none."""
+    return list(zip(frame["holder_start"].tolist(), frame["holder_end"].tolist()))
 
 
 def read_vast(path: str | Path) -> pd.DataFrame:
@@ -159,7 +165,54 @@ def read_semeval(path: str | Path, split: str = "val") -> pd.DataFrame:
     return _frame(rows)
 
 
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
+
+
+def read_directed_sentiment(path: str | Path) -> pd.DataFrame:
+    """Directed sentiment TSV (sentence with both entities in [ ], entity1, entity2, label 0-4).
+
+    Each sentence gives two rows, one per direction: the holder's stance toward the other
+    entity.  Label 1/3: entity1 is favor/against entity2; 2/4: the same from entity2; the
+    other direction, and both directions of label 0, are neutral.  The brackets are removed;
+    both entities' spans are kept (target as the mention, the other as the holder).  Rows whose
+    two bracketed spans cannot be found are dropped.
+    """
+    directed = {1: (0, "favor"), 2: (1, "favor"), 3: (0, "against"), 4: (1, "against")}
+    rows = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for number, fields in enumerate(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)):
+            if len(fields) < 4 or not fields[3].strip().isdigit():
+                continue
+            sentence, names, label = fields[0], fields[1:3], int(fields[3])
+            text, spans, shift = sentence, [], 0
+            for match in _BRACKETED.finditer(sentence):
+                begin = match.start() - shift
+                spans.append((match.group(1), begin, begin + len(match.group(1))))
+                shift += 2
+            text = _BRACKETED.sub(lambda m: m.group(1), sentence)
+            located = []
+            for name in names:
+                hit = next((s for s in spans if s[0].strip() == name.strip() and s not in located), None)
+                if hit is None:
+                    break
+                located.append(hit)
+            if len(located) != 2:
+                continue
+            holder_of, stance = directed.get(label, (None, "neutral"))
+            for holder in (0, 1):
+                target = 1 - holder
+                rows.append({
+                    "target": names[target].strip(), "text": text,
+                    "label": stance if holder == holder_of else "neutral",
+                    "group": str(number),
+                    "mention_start": located[target][1], "mention_end": located[target][2],
+                    "holder_start": located[holder][1], "holder_end": located[holder][2],
+                })
+    return _frame(rows)
+
+
 READERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "directed_sentiment": read_directed_sentiment,
     "vast": read_vast,
     "newsmtsc": read_newsmtsc,
     "gwsd": read_gwsd,

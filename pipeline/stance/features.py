@@ -9,6 +9,12 @@ second.  Two things make the pair target-aware:
   them; otherwise, in training and at inference alike, the first case-insensitive occurrence of
   the target string is marked.  A checkpoint trained with marking says so in its config
   (``stance_mark_mentions``); older checkpoints get the plain pair they were trained on.
+* **Holder marking** (checkpoints with ``stance_input: clause``).  The text is the attribution
+  clause (source mention, cue and content), and the source mention, the stance *holder*, is
+  wrapped in ``⟨`` ``⟩``: "⟨ Hale ⟩ argued that climate policy ..." says whose stance it is and
+  keeps the cue ("blasted", "praised") that carries its polarity.  Such checkpoints also find a
+  name target by its key words ("Donald Trump" -> "Trump", "Democratic Party" -> "Democrats"),
+  as news rarely repeats a full entity name.
 * **Target-aware truncation.**  A text longer than its token budget keeps the window around
   the marked mention (the head of the text when there is none), instead of losing its tail.
 
@@ -23,23 +29,71 @@ from typing import Sequence
 from transformers import PreTrainedTokenizerBase
 
 OPEN, CLOSE = "«", "»"
+HOLDER_OPEN, HOLDER_CLOSE = "⟨", "⟩"  # single tokens of the MiniLM vocabulary, rare in news
 NO_MENTION = (-1, -1)
 
+# Capitalised words that do not identify an entity on their own ("the United States", "House").
+_GENERIC_WORDS = {
+    "the", "party", "house", "senate", "united", "states", "state", "national", "president",
+    "department", "new", "north", "south", "west", "east", "american", "news", "court", "supreme",
+    "white", "former", "general", "committee", "union", "city", "county", "jr.", "jr", "sr.",
+}
 
-def find_mention(target: str, text: str) -> tuple[int, int]:
-    """Character span of the first whole-word, case-insensitive occurrence of ``target`` in ``text``."""
+
+def name_keys(target: str) -> list[str]:
+    """Prefix stems of a name target's distinctive capitalised words, last word first.
+
+    "Donald Trump" -> ["Trum", "Dona"]; "Democratic Party" -> ["Democra"]: a stem keeps the
+    word's first letters (all but three, at least four), so it also meets "Democrats" and
+    "Biden's".  Lower-case targets (topics such as "climate action") have no keys.
+    """
+    keys = []
+    for word in reversed(target.split()):
+        word = word.strip(".,'’\"()")
+        if len(word) >= 4 and word[0].isupper() and word.lower() not in _GENERIC_WORDS:
+            keys.append(word[:max(4, len(word) - 3)])
+    return keys
+
+
+def find_mention(target: str, text: str, aliases: bool = False) -> tuple[int, int]:
+    """Character span of the first whole-word, case-insensitive occurrence of ``target`` in ``text``.
+
+    With ``aliases``, a name target that does not occur whole is found by its key words
+    (:func:`name_keys`): the first word of ``text`` that starts with a key, case-sensitively.
+    """
     target = target.strip()
     if not target:
         return NO_MENTION
     match = re.search(r"(?<!\w)" + re.escape(target) + r"(?!\w)", text, flags=re.IGNORECASE)
-    return (match.start(), match.end()) if match else NO_MENTION
+    if match:
+        return match.start(), match.end()
+    for key in name_keys(target) if aliases else []:
+        match = re.search(r"(?<!\w)" + re.escape(key) + r"\w*", text)
+        if match:
+            return match.start(), match.end()
+    return NO_MENTION
 
 
-def mark_mention(text: str, start: int, end: int) -> tuple[str, int]:
-    """Wrap ``text[start:end]`` in markers; return the new text and where the marked mention starts."""
-    if start < 0 or end <= start or end > len(text):
+def mark_mention(text: str, start: int, end: int, holder: tuple[int, int] = NO_MENTION) -> tuple[str, int]:
+    """Wrap ``text[start:end]`` (the target) in « », and ``holder`` (when given) in ⟨ ⟩.
+
+    Returns the new text and where the marked target mention starts (-1 when it is not marked).
+    Overlapping spans keep only the target's marks.
+    """
+    target_ok = 0 <= start < end <= len(text)
+    holder_ok = 0 <= holder[0] < holder[1] <= len(text) and not (
+        target_ok and holder[0] < end and start < holder[1])
+    marks = []  # (start, end, open, close), applied from the right so offsets stay valid
+    if target_ok:
+        marks.append((start, end, OPEN, CLOSE))
+    if holder_ok:
+        marks.append((holder[0], holder[1], HOLDER_OPEN, HOLDER_CLOSE))
+    for begin, finish, opening, closing in sorted(marks, reverse=True):
+        text = f"{text[:begin]}{opening} {text[begin:finish]} {closing}{text[finish:]}"
+    if not target_ok:
         return text, -1
-    return f"{text[:start]}{OPEN} {text[start:end]} {CLOSE}{text[end:]}", start
+    shift = 4 if holder_ok and holder[1] <= start else 0  # "⟨ " and " ⟩" before the target
+    return text, start + shift
 
 
 def _crop(text: str, offsets: list[tuple[int, int]], anchor: int, budget: int) -> str:
@@ -61,12 +115,15 @@ def encode_pairs(
     max_length: int,
     mentions: Sequence[tuple[int, int]] | None = None,
     mark_mentions: bool = True,
+    holders: Sequence[tuple[int, int]] | None = None,
+    aliases: bool = False,
 ) -> dict[str, list[list[int]]]:
     """Tokenise (target, text) pairs with the mention marked and the text cropped around it.
 
     ``mentions`` gives each text's mention span (``(-1, -1)`` to search for the target); by
-    default every target is searched for.  ``mark_mentions=False`` gives the plain pair,
-    truncated at the end of the text.
+    default every target is searched for (by its key words too with ``aliases``).  ``holders``
+    gives each text's holder span (the quote's source mention) to mark, ``(-1, -1)`` for none.
+    ``mark_mentions=False`` gives the plain pair, truncated at the end of the text.
     """
     targets = list(targets)
     if not mark_mentions:
@@ -76,8 +133,9 @@ def encode_pairs(
     for i, (target, text) in enumerate(zip(targets, texts)):
         span = tuple(mentions[i]) if mentions is not None else NO_MENTION
         if span[0] < 0:
-            span = find_mention(target, text)
-        text, anchor = mark_mention(text, *span)
+            span = find_mention(target, text, aliases)
+        holder = tuple(holders[i]) if holders is not None else NO_MENTION
+        text, anchor = mark_mention(text, *span, holder=holder)
         marked.append(text)
         anchors.append(anchor)
     target_ids = tokenizer(targets, add_special_tokens=False)["input_ids"]
@@ -94,3 +152,28 @@ def encode_pairs(
         max_length=max_length,
         padding=False,
     )
+
+
+CLAUSE_REACH = 250  # characters; a source or cue further from the content is not part of its clause
+
+
+def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
+    """The attribution clause of a quote: its content with its source mention and cue.
+
+    Returns the clause text (``document[lo:hi]``, from the first to the last of the three
+    spans) and the source mention's span inside it, ``(-1, -1)`` when the quote has none.
+    A source or cue more than :data:`CLAUSE_REACH` characters from the content is left out
+    (and then not marked), so a far-away link cannot crowd the content out of the window.
+    """
+    lo, hi = quote["start"], quote["end"]
+    spans = {}
+    for name in ("speaker", "cue"):
+        begin, end = quote.get(f"{name}_start", -1), quote.get(f"{name}_end", -1)
+        if begin is None or end is None or begin < 0 or end <= begin:
+            continue
+        if begin - quote["end"] > CLAUSE_REACH or quote["start"] - end > CLAUSE_REACH:
+            continue
+        spans[name] = (begin, end)
+        lo, hi = min(lo, begin), max(hi, end)
+    holder = spans.get("speaker")
+    return document[lo:hi], ((holder[0] - lo, holder[1] - lo) if holder else NO_MENTION)

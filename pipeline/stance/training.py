@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
+import torch
 from datasets import Dataset
 from transformers import (
     AutoModelForSequenceClassification,
@@ -28,8 +29,8 @@ from pipeline.metrics import stance_metrics
 from pipeline.models import resolve_model_path, save_fp16
 from pipeline.stance.calibration import calibrate
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.stance.corpora import LABELS, mentions_of, read_corpus, split_by_group
-from pipeline.stance.features import encode_pairs
+from pipeline.stance.corpora import LABELS, holders_of, mentions_of, read_corpus, split_by_group
+from pipeline.stance.features import NO_MENTION, encode_pairs, find_mention
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class CorpusSpec:
     dev_fraction: float = 0.1
     dev_unseen_topics: bool = False  # keep only dev rows whose topic is not in train (VAST zero-shot)
     weight: float = 1.0  # sampling weight: the train rows are resampled to weight x their count
+    unrelated_negatives: float = 0.0  # add this share of train rows again, with an unrelated target, as neutral
     read_args: Mapping[str, Any] | None = None  # e.g. {split: train} for a TweetEval folder
     dev_read_args: Mapping[str, Any] | None = None
 
@@ -53,17 +55,48 @@ def corpus_specs(corpora: Mapping[str, Mapping[str, Any]]) -> dict[str, CorpusSp
     return {name: CorpusSpec(**dict(spec)) for name, spec in corpora.items()}
 
 
+def unrelated_target_negatives(frame: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    """``share`` x len(frame) rows of ``frame`` again, each with another group's target, as neutral.
+
+    A quote has no stance toward a target it does not concern: the drawn target must not be
+    found in the text (whole, or by its name keys), so it is unrelated, not merely unmarked.
+    The holder span stays, so the model sees a holder-marked clause with an absent target.
+    """
+    rng = np.random.default_rng(seed)
+    pool = frame[["target", "group"]].drop_duplicates("target").to_numpy()
+    rows = frame.sample(n=min(len(frame), round(share * len(frame))), random_state=seed)
+    out = []
+    for row in rows.to_dict("records"):
+        for _ in range(5):  # a few draws; give up on rows whose every draw is mentioned
+            target, group = pool[rng.integers(len(pool))]
+            if group != row["group"] and find_mention(target, row["text"], aliases=True) == NO_MENTION:
+                out.append({**row, "target": target, "label": "neutral", "topic": target,
+                            "mention_start": -1, "mention_end": -1})
+                break
+    return pd.DataFrame(out, columns=frame.columns)
+
+
 def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
                 max_train_samples: int | None = None,
-                max_dev_samples: int | None = None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """Read every corpus; return the concatenated train table and one dev table per corpus."""
+                max_dev_samples: int | None = None,
+                split_seed: int | None = None) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Read every corpus; return the concatenated train table and one dev table per corpus.
+
+    ``split_seed`` (default ``seed``) carves the dev splits; keeping it fixed while ``seed``
+    varies keeps dev the same across seeds, and disjoint from a checkpoint trained with it.
+    """
+    split_seed = seed if split_seed is None else split_seed
     trains, devs = [], {}
     for name, spec in corpora.items():
         train = read_corpus(spec.train, spec.format, **dict(spec.read_args or {}))
         if spec.dev:
             dev = read_corpus(spec.dev, spec.format, **dict(spec.dev_read_args or {}))
         else:
-            train, dev = split_by_group(train, spec.dev_fraction, seed, spec.dev_unseen_topics)
+            train, dev = split_by_group(train, spec.dev_fraction, split_seed, spec.dev_unseen_topics)
+        if spec.unrelated_negatives:
+            negatives = unrelated_target_negatives(train, spec.unrelated_negatives, seed)
+            log.info("%s: %d unrelated-target negatives", name, len(negatives))
+            train = pd.concat([train, negatives], ignore_index=True)
         if spec.weight != 1.0:
             n = max(1, round(spec.weight * len(train)))
             train = train.sample(n=n, replace=spec.weight > 1.0, random_state=seed)
@@ -78,14 +111,17 @@ def load_splits(corpora: Mapping[str, CorpusSpec], seed: int,
     return train.reset_index(drop=True), devs
 
 
-def _tokenised(frame: pd.DataFrame, tokenizer, max_length: int, mark_mentions: bool, desc: str) -> Dataset:
+def _tokenised(frame: pd.DataFrame, tokenizer, max_length: int, mark_mentions: bool, desc: str,
+               clause: bool = False) -> Dataset:
     label2id = {label: i for i, label in enumerate(LABELS)}
-    table = Dataset.from_pandas(frame[["target", "text", "label", "mention_start", "mention_end"]],
-                                preserve_index=False)
+    table = Dataset.from_pandas(frame[["target", "text", "label", "mention_start", "mention_end",
+                                       "holder_start", "holder_end"]], preserve_index=False)
 
     def featurise(batch):
+        holders = list(zip(batch["holder_start"], batch["holder_end"])) if clause else None
         encoded = encode_pairs(tokenizer, batch["target"], batch["text"], max_length,
-                               list(zip(batch["mention_start"], batch["mention_end"])), mark_mentions)
+                               list(zip(batch["mention_start"], batch["mention_end"])), mark_mentions,
+                               holders=holders, aliases=clause)
         encoded["labels"] = [label2id[label] for label in batch["label"]]
         encoded["length"] = [len(ids) for ids in encoded["input_ids"]]
         return encoded
@@ -103,25 +139,37 @@ def train_stance(
     max_train_samples: int | None = None,
     max_dev_samples: int | None = None,
     mark_mentions: bool = True,
+    context: str = "content",
+    split_seed: int | None = None,
 ) -> dict:
-    """Train, save an fp16 checkpoint to ``output_dir/model`` and return per-corpus dev metrics."""
+    """Train, save an fp16 checkpoint to ``output_dir/model`` and return per-corpus dev metrics.
+
+    ``context``: ``clause`` trains on holder-marked texts (see :mod:`pipeline.stance.features`)
+    and makes the pipeline pass each quote's attribution clause; ``content`` the quote alone.
+    ``model_name_or_path`` may be a stance checkpoint to continue from (same label set).
+    """
+    if context not in ("content", "clause"):
+        raise ValueError(f"context must be 'content' or 'clause', got {context!r}")
     output_dir = Path(output_dir)
     set_seed(seed)
-    train_frame, dev_frames = load_splits(corpora, seed, max_train_samples, max_dev_samples)
+    train_frame, dev_frames = load_splits(corpora, seed, max_train_samples, max_dev_samples, split_seed)
+    clause = context == "clause"
 
     base = resolve_model_path(model_name_or_path)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
+        dtype=torch.float32,  # shipped checkpoints are fp16 on disk; train in fp32
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
     )
     model.config.stance_mark_mentions = mark_mentions  # inference featurises the same way
+    model.config.stance_context = context
 
-    train_set = _tokenised(train_frame, tokenizer, max_length, mark_mentions, "tokenise train")
+    train_set = _tokenised(train_frame, tokenizer, max_length, mark_mentions, "tokenise train", clause)
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
-    dev_set = _tokenised(dev_all, tokenizer, max_length, mark_mentions, "tokenise dev")
+    dev_set = _tokenised(dev_all, tokenizer, max_length, mark_mentions, "tokenise dev", clause)
 
     def compute_metrics(prediction: EvalPrediction) -> dict:
         pred = np.asarray(prediction.predictions).argmax(-1)
@@ -164,7 +212,8 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
     classifier = StanceClassifier.from_pretrained(str(model_dir), dtype=dtype, max_length=max_length)
     label2id = {label: i for i, label in classifier.id2label.items()}
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
-    logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all))
+    logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all),
+                               holders_of(dev_all))
     calibration = calibrate(logits, np.array([label2id[label] for label in dev_all["label"]]))
     classifier.model.config.stance_temperature = calibration["temperature"]
     classifier.model.config.save_pretrained(model_dir)
