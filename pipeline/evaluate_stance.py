@@ -10,7 +10,7 @@ from datasets import Dataset
 
 from pipeline.metrics import semeval_f_avg, stance_metrics
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.stance.corpora import LABELS, mentions_of, read_corpus
+from pipeline.stance.corpora import LABELS, holders_of, mentions_of, read_corpus
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,8 @@ def evaluate_stance_file(classifier: StanceClassifier, gold_path: str | Path, go
                          output_dir: str | Path, **read_args) -> dict:
     """Predict every gold pair; write ``predictions`` (save_to_disk) and ``metrics.json``."""
     gold = read_corpus(gold_path, gold_format, **read_args)
-    predictions = classifier.predict(gold["target"].tolist(), gold["text"].tolist(), mentions_of(gold))
+    predictions = classifier.predict(gold["target"].tolist(), gold["text"].tolist(), mentions_of(gold),
+                                     holders_of(gold))
     pred_labels = [p.label for p in predictions]
     metrics = stance_metrics(gold["label"].tolist(), pred_labels, LABELS)
     if gold_format == "semeval":
