@@ -94,7 +94,17 @@ def save_table(table: Dataset, out_dir: Path, name: str) -> Path:
 
 def write_tables(tables: dict[str, Dataset], out_dir: str | Path, manifest: dict[str, Any],
                  export: Sequence[str] = ()) -> dict[str, Dataset]:
-    """Save ``quotes`` and ``documents`` under ``out_dir``, optional exports, then the manifest."""
+    """Save ``quotes``, ``documents`` and ``speakers`` under ``out_dir``, optional exports, then
+    the manifest.
+
+    The corpus-level speaker pass runs here, over the whole run at once (both runners call this
+    with every shard's rows): it adds ``speaker_id`` to the quotes and builds the ``speakers``
+    table (:func:`pipeline.attribute.corpus_speakers.add_speakers_table`).
+    """
+    from pipeline.attribute.corpus_speakers import add_speakers_table
+
+    if "speakers" not in tables:
+        tables = add_speakers_table(tables)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
@@ -110,6 +120,7 @@ def write_tables(tables: dict[str, Dataset], out_dir: str | Path, manifest: dict
         "documents_ok": sum(s == "ok" for s in status),
         "documents_error": sum(s == "error" for s in status),
         "quotes": len(tables["quotes"]),
+        "speakers": len(tables["speakers"]),
     }}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return tables
@@ -140,3 +151,10 @@ def load_artifacts(out_dir: str | Path) -> tuple[Dataset, Dataset, dict]:
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     return tables[0], tables[1], manifest
+
+
+def load_speakers(out_dir: str | Path) -> Dataset | None:
+    """The ``speakers`` table of a run folder (``speaker_id``, ``name``, ``variants``, ``type``,
+    ``n_quotes``, ``n_documents``, ``ambiguous``), or None for a run written before it existed."""
+    path = Path(out_dir) / "speakers"
+    return load_from_disk(str(path)) if path.exists() else None
