@@ -66,7 +66,6 @@ def test_bad_jsonl_records_each_appear_once_and_the_run_finishes(tmp_path, tiny_
         json.dumps({"id": "ok", "text": DOC, "targets": ["taxes"]}),
         json.dumps({"id": "html", "text": html}),
         json.dumps({"id": "unbalanced", "text": "“We never agreed, the clerk said. Then she left."}),
-        json.dumps({"id": "big", "text": ("The council met. “Budgets matter,” Reed said. " * 45000)}),
         "not json at all",
         json.dumps({"id": "ok", "text": "duplicate"}),
         json.dumps({"text": 3}),
@@ -75,12 +74,21 @@ def test_bad_jsonl_records_each_appear_once_and_the_run_finishes(tmp_path, tiny_
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tables = run_infer(tmp_path, path, tiny_stance_model)
     documents = tables["documents"]
-    assert len(documents) == 7
-    assert documents["status"] == ["ok", "ok", "ok", "ok", "error", "error", "error"]
-    assert len(documents[3]["text"]) > 2_000_000
+    assert len(documents) == 6
+    assert documents["status"] == ["ok", "ok", "ok", "error", "error", "error"]
     # Only the ok document with a target gets stances; others have none.
     for quote in tables["quotes"]:
         assert (quote["doc_id"] == "ok") == bool(quote["stances"])
+
+
+@pytest.mark.slow
+def test_a_two_megabyte_document_is_read_whole_and_gives_every_quote(tmp_path, tiny_stance_model):
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps({"id": "big", "text": "The council met. “Budgets matter,” Reed said. " * 45000}) + "\n",
+                    encoding="utf-8")
+    tables = run_infer(tmp_path, path, tiny_stance_model)
+    assert tables["documents"]["status"] == ["ok"] and len(tables["documents"][0]["text"]) > 2_000_000
+    assert len(tables["quotes"]) == 45000 and set(tables["quotes"]["text"]) == {"Budgets matter,"}
 
 
 def _cli(*args):
@@ -106,3 +114,31 @@ def test_an_input_file_without_records_gives_empty_tables_not_an_error(tmp_path,
     tables = run_infer(tmp_path, source, tiny_stance_model, "targets=[taxes]")
     assert len(tables["quotes"]) == 0 and len(tables["documents"]) == 0
     assert "stances" in tables["quotes"].column_names
+
+
+def test_saved_quotes_relabel_stances_without_retagging(tmp_path, tiny_stance_model):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "buses.txt").write_text(DOC, encoding="utf-8")
+    run_infer(tmp_path / "first", docs, tiny_stance_model, "targets=[taxes]")
+    first = load_from_disk(str(tmp_path / "first" / "out" / "quotes"))
+    (docs / "new.txt").write_text("“Fares must fall,” Tom Reed said.", encoding="utf-8")
+    (docs / "buses.txt").rename(docs / "renamed.txt")  # matched by text, not by id
+    cfg = compose_run_config("infer", [
+        f"input_path={docs}", f"output_dir={tmp_path / 'second'}", f"stance.name_or_path={tiny_stance_model}",
+        "progress=false", "segmenter=saved", f"segmenter.predictions={tmp_path / 'first' / 'out'}",
+        "targets=[the new bus lanes]"])
+    infer_script.infer(cfg)
+    second = load_from_disk(str(tmp_path / "second" / "quotes"))
+    spans = ("start", "end", "kind", "cue_start", "speaker_start", "speaker")
+    assert len(first) >= 2
+    assert [[q[k] for k in spans] for q in second] == [[q[k] for k in spans] for q in first]
+    assert set(second["doc_id"]) == {"renamed"}  # a text the first run did not see has no quotes
+    assert [s["target"] for q in second for s in q["stances"]] == ["the new bus lanes"] * len(second)
+
+
+def test_saved_quotes_need_an_existing_run(tmp_path):
+    from pipeline.segment.saved import SavedQuotes
+
+    with pytest.raises(FileNotFoundError, match="segmenter.predictions"):
+        SavedQuotes.from_predictions(str(tmp_path / "nothing"))
