@@ -1,4 +1,7 @@
-"""`make demo`'s path with the shipped models (quote tagger, stance) on the bundled example articles."""
+"""`make demo`'s path with the shipped models (quote tagger, stance) on the bundled example articles.
+
+Slow (loads both shipped checkpoints in a fresh process): `make test-all` runs it, `make test` does not.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,10 @@ from datasets import load_from_disk
 
 from conftest import ROOT
 
-SHIPPED = ROOT / "models" / "stance"
 TARGETS = '["China–Russia cooperation",climate action,steel tariffs,bike lanes]'
 
 
-@pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="models/stance is not shipped yet")
+@pytest.mark.slow
 def test_demo_command_labels_the_examples_with_the_shipped_model(tmp_path):
     out = tmp_path / "demo"
     result = subprocess.run(
