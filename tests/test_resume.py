@@ -39,6 +39,7 @@ def _rows(out):
     return quotes.sort_values("quote_id").reset_index(drop=True), documents.sort_values("source").reset_index(drop=True)
 
 
+@pytest.mark.slow  # three runs of the script in fresh processes, one killed part-way
 def test_killed_run_resumes_without_redoing_or_duplicating(tmp_path):
     corpus = tmp_path / "in.jsonl"
     _write_corpus(corpus)
