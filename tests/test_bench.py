@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.bench import format_benchmark, run_benchmark
 
 
+@pytest.mark.slow  # a fresh process per measured system; make test-all runs it
 def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
     docs = tmp_path / "docs"
     docs.mkdir()
