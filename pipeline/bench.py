@@ -14,7 +14,7 @@ import resource
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 
 def _peak_rss_mb() -> float:
@@ -140,4 +140,162 @@ def format_benchmark(results: dict) -> str:
                          f"{r['peak_rss_mb']:>13.0f}{r['model_load_s']:>8.1f}")
     if "speedup_docs_per_s" in results:
         lines.append(f"ours / textacy docs/s: {results['speedup_docs_per_s']:.2f}x")
+    return "\n".join(lines)
+
+
+# --- Long documents: how time grows with length -------------------------------------------
+
+_NAMES = ("Ana Lopez", "Tom Reed", "Mei Tan", "the minister", "Officials", "Dr. Jo Kim", "WALLACE",
+          "a spokesman for the group", "Ed Park", "she", "he", "the European Commission")
+_WORDS = ("the", "plan", "would", "cut", "taxes", "and", "raise", "wages", "for", "workers", "in", "May",
+          "Congress", "must", "act", "now", "because", "prices", "are", "rising", "fast", "again")
+
+
+def _clause(rng, low: int = 3, high: int = 12) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(rng.randint(low, high)))
+
+
+def synthetic_attributions(n_items: int, seed: int = 0, noise: float = 0.15):
+    """A news-like text of ``n_items`` attributions (direct, indirect, mixed, transcripts,
+    signatures, datelines, headlines, plain sentences) and its CONTENT / CUE / SOURCE spans.
+
+    With ``noise`` > 0 some spans are dropped, shifted by a character or two, or added at
+    random, and the span list is shuffled, so linking meets the untidy input a tagger gives.
+    Returns ``(text, spans)``; deterministic for a given ``seed``.
+    """
+    import random
+
+    from pipeline.tagger.labels import CharSpan
+
+    rng = random.Random(seed)
+    parts: list[str] = []
+    spans: list[CharSpan] = []
+    length = 0
+
+    def put(piece: str, label: str | None = None) -> None:
+        nonlocal length
+        if label is not None and piece:
+            spans.append(CharSpan(length, length + len(piece), label, round(rng.uniform(0.5, 1.0), 3)))
+        parts.append(piece)
+        length += len(piece)
+
+    for _ in range(n_items):
+        name, kind = rng.choice(_NAMES), rng.randrange(12)
+        if kind == 0:  # "A," X said.
+            put("“" + _clause(rng).capitalize() + ",”", "CONTENT"); put(" "); put(name, "SOURCE"); put(" ")
+            put("said", "CUE"); put(". ")
+        elif kind == 1:  # X said that A.
+            put(name[0].upper() + name[1:], "SOURCE"); put(" "); put(rng.choice(("said", "has also said", "argued")), "CUE")
+            put(" "); put("that " + _clause(rng), "CONTENT"); put(". ")
+        elif kind == 2:  # "A," X said, "B."
+            start = length
+            put("“" + _clause(rng).capitalize() + ",” "); put(name, "SOURCE"); put(" "); put("said", "CUE")
+            put(", “" + _clause(rng) + ".”")
+            spans.append(CharSpan(start, length, "CONTENT"))
+            put(" ")
+        elif kind == 3:  # A, X added.
+            put(_clause(rng).capitalize(), "CONTENT"); put(", "); put(name, "SOURCE"); put(" "); put("added", "CUE")
+            put(". ")
+        elif kind == 4:  # According to X, A.
+            put("According to", "CUE"); put(" "); put(name, "SOURCE"); put(", "); put(_clause(rng), "CONTENT")
+            put(". ")
+        elif kind == 5:  # X said A and that B, adding C.
+            put(name[0].upper() + name[1:], "SOURCE"); put(" "); put("said", "CUE"); put(" ")
+            put(_clause(rng), "CONTENT"); put(" and "); put("that " + _clause(rng), "CONTENT"); put(", ")
+            put("adding", "CUE"); put(" "); put("that " + _clause(rng), "CONTENT"); put(". ")
+        elif kind == 6:  # a headline with its cue across a line break
+            put("\n"); put(_clause(rng).capitalize(), "CONTENT"); put(", "); put("minister says", "CUE"); put("\n\n")
+        elif kind == 7:  # a transcript
+            put("\nWALLACE: "); put(_clause(rng).capitalize() + ".", "CONTENT"); put("\n")
+        elif kind == 8:  # a signed quote
+            put("“" + _clause(rng).capitalize() + ".”", "CONTENT"); put(" ― Dana Reed\n")
+        elif kind == 9:  # a dateline the tagger marks as a content
+            put("\n"); put("GENEVA", "CONTENT"); put(" — "); put(_clause(rng).capitalize() + ". ")
+        elif kind == 10:  # X called for A, over a paragraph break
+            put(name[0].upper() + name[1:], "SOURCE"); put(" "); put("called", "CUE"); put(" ")
+            put("for " + _clause(rng) + "\n\n" + _clause(rng), "CONTENT"); put(". ")
+        else:  # no attribution
+            put(_clause(rng, 5, 20).capitalize() + ". ")
+        if rng.random() < 0.2:
+            put("\n\n")
+    text = "".join(parts)
+    if noise:
+        noisy = []
+        for span in spans:
+            roll = rng.random()
+            if roll < noise / 3:
+                continue  # dropped
+            if roll < 2 * noise / 3:  # boundaries off by a character or two
+                start = min(max(0, span.start + rng.randint(-2, 2)), len(text) - 1)
+                end = min(max(start + 1, span.end + rng.randint(-2, 2)), len(text))
+                span = CharSpan(start, end, span.label, span.score)
+            noisy.append(span)
+        for _ in range(int(len(spans) * noise / 3)):  # spurious spans
+            start = rng.randrange(max(1, len(text) - 1))
+            end = min(len(text), start + rng.randint(1, 40))
+            noisy.append(CharSpan(start, end, rng.choice(("CONTENT", "CUE", "SOURCE")), round(rng.random(), 3)))
+        rng.shuffle(noisy)
+        spans = noisy
+    return text, spans
+
+
+def _text_of_size(n_chars: int, seed: int):
+    """A synthetic document of about ``n_chars`` characters, with its spans (see above)."""
+    n_items = max(1, n_chars // 78)  # about 78 characters per item
+    text, spans = synthetic_attributions(n_items, seed=seed, noise=0.15)
+    return text, spans
+
+
+def run_size_sweep(components: dict[str, Any] | None, sizes_kb: Sequence[int] = (5, 20, 100, 500, 2000),
+                   seed: int = 0) -> list[dict]:
+    """Time one synthetic document of each size: seconds per 100k characters, so a flat column
+    means time proportional to length.
+
+    ``linking``: the tagger's post-processing (linking, span conventions, quote records) on the
+    document's spans, no model.  ``pipeline``: every stage over the document as one record
+    (``components`` built here; None skips it).  Each size is timed once after a warm-up on
+    the smallest.
+    """
+    from pipeline.segment.tagger import to_quote_spans
+    from pipeline.tagger.boundaries import apply_conventions
+    from pipeline.tagger.linking import link_spans
+
+    stages = None
+    if components is not None:
+        from datasets import Dataset
+
+        from pipeline.components import build_stages
+        from pipeline.documents import DOCUMENT_FEATURES
+
+        stages = build_stages(components)
+
+    def one(text: str, spans) -> dict:
+        begin = time.perf_counter()
+        quotes = to_quote_spans(text, apply_conventions(text, link_spans(spans, text)))
+        result = {"chars": len(text), "quotes": len(quotes), "linking_s": time.perf_counter() - begin}
+        if stages is not None:
+            record = {"doc_id": "long", "text": text, "targets": [], "status": "ok", "error": None,
+                      "source": "synthetic", "meta": "{}"}
+            shard = Dataset.from_list([record], features=DOCUMENT_FEATURES)
+            begin = time.perf_counter()
+            processed = stages.process(shard)
+            result["pipeline_s"] = time.perf_counter() - begin
+            result["pipeline_quotes"] = len(processed[0]["quotes"])
+            result["pipeline_status"] = processed[0]["status"]
+        for key in ("linking_s", "pipeline_s"):
+            if key in result:
+                result[key.replace("_s", "_s_per_100k_chars")] = result[key] * 100_000 / len(text)
+        return result
+
+    one(*_text_of_size(min(sizes_kb) * 1000, seed))  # warm-up: regexes, model, tokenizer
+    return [{"kb": kb, **one(*_text_of_size(kb * 1000, seed))} for kb in sizes_kb]
+
+
+def format_size_sweep(rows: list[dict]) -> str:
+    lines = [f"{'size':>8}{'quotes':>8}{'linking s':>11}{'s/100k':>9}{'pipeline s':>12}{'s/100k':>9}"]
+    for r in rows:
+        line = f"{r['kb']:>6}KB{r['quotes']:>8}{r['linking_s']:>11.2f}{r['linking_s_per_100k_chars']:>9.3f}"
+        if "pipeline_s" in r:
+            line += f"{r['pipeline_s']:>12.2f}{r['pipeline_s_per_100k_chars']:>9.3f}"
+        lines.append(line)
     return "\n".join(lines)

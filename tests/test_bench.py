@@ -25,3 +25,19 @@ def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
     assert results["ours"]["quotes"] == 2
     assert results["ours"]["docs_per_s"] > 0 and results["ours"]["peak_rss_mb"] > 50
     assert "ours" in format_benchmark(results) and "textacy" not in format_benchmark(results)
+
+
+def test_size_sweep_reports_seconds_per_100k_characters_for_each_size():
+    from pipeline.bench import format_size_sweep, run_size_sweep
+
+    components = {
+        "segmenter": {"_target_": "pipeline.segment.rules.find_quotes", "_partial_": True},
+        "attributor": {"link": {"_target_": "pipeline.attribute.rules.attribute_quotes", "_partial_": True},
+                       "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+        "stance": None,
+    }
+    rows = run_size_sweep(components, sizes_kb=(1, 4))
+    assert [r["kb"] for r in rows] == [1, 4] and rows[1]["chars"] > 3 * rows[0]["chars"]
+    assert all(r["quotes"] > 0 and r["pipeline_quotes"] > 0 and r["pipeline_status"] == "ok" for r in rows)
+    assert all(r["linking_s_per_100k_chars"] > 0 for r in rows)
+    assert "s/100k" in format_size_sweep(rows)
