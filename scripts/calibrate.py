@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 def calibrate(cfg: DictConfig) -> dict:
     corpora = corpus_specs(OmegaConf.to_container(cfg.data.corpora, resolve=True))
     _, dev_frames = load_splits(corpora, cfg.seed, max_dev_samples=cfg.max_dev_samples, split_seed=cfg.split_seed)
-    metrics = calibrate_and_score(cfg.model_dir, dev_frames, cfg.model.max_length, cfg.dtype)
+    metrics = calibrate_and_score(cfg.model_dir, dev_frames, cfg.model.max_length, cfg.dtype, cfg.neutral_bias)
     Path(cfg.paths.output_dir).mkdir(parents=True, exist_ok=True)
     (Path(cfg.paths.output_dir) / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics

@@ -25,6 +25,7 @@ def train(cfg: DictConfig) -> dict:
         mark_mentions=cfg.mark_mentions,
         context=cfg.context,
         split_seed=cfg.split_seed,
+        neutral_bias=cfg.neutral_bias,
     )
 
 

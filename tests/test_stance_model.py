@@ -187,3 +187,29 @@ def test_dev_split_is_fixed_by_split_seed_not_by_the_training_seed(tmp_path):
     _, dev_c = load_splits(corpora, seed=2, split_seed=7)
     assert dev_a["vast"]["text"].tolist() == dev_b["vast"]["text"].tolist()
     assert dev_a["vast"]["text"].tolist() != dev_c["vast"]["text"].tolist()
+
+
+def test_neutral_bias_is_chosen_on_the_dev_mean_and_applied_by_the_classifier(tiny_stance_model, tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from pipeline.stance.training import choose_neutral_bias
+
+    # against, favor, neutral logits: the model over-calls favor on neutral pairs by a margin of 0.8
+    logits = np.array([[0.0, 0.8, 0.0]] * 6 + [[0.0, 2.0, 0.0]] * 4 + [[2.0, 0.0, 0.0]] * 2)
+    gold = ["neutral"] * 6 + ["favor"] * 4 + ["against"] * 2
+    frames = {"a": pd.DataFrame({"label": gold[:6] + gold[10:]}), "b": pd.DataFrame({"label": gold[6:10]})}
+    order = np.r_[0:6, 10:12, 6:10]  # rows in the frames' order
+    bias, means = choose_neutral_bias(logits[order], frames, neutral=2)
+    assert bias == 1.0  # the smallest grid value that clears 0.8 and keeps the true favors
+    assert means[1.0] > means[0.0]
+
+    biased = tmp_path / "biased"
+    shutil.copytree(tiny_stance_model, biased)
+    classifier = StanceClassifier.from_pretrained(str(biased), progress=False)
+    raw = classifier.logits(["tax"], ["Cut it."])
+    classifier.model.config.stance_neutral_bias = 100.0
+    assert classifier.decision_logits(raw)[0, 2] == pytest.approx(raw[0, 2] + 100.0)
+    prediction = classifier.predict(["tax"], ["Cut it."])[0]
+    assert prediction.label == "neutral" and prediction.score == pytest.approx(1.0)

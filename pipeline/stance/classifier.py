@@ -65,6 +65,21 @@ class StanceClassifier:
         return float(getattr(self.model.config, "stance_temperature", 1.0) or 1.0)
 
     @property
+    def neutral_bias(self) -> float:
+        """Added to the neutral logit before the temperature: a favor/against label needs this
+        margin over neutral (chosen on dev by training, 0.0 for older checkpoints)."""
+        return float(getattr(self.model.config, "stance_neutral_bias", 0.0) or 0.0)
+
+    def decision_logits(self, logits: np.ndarray) -> np.ndarray:
+        """``logits`` with the checkpoint's neutral margin applied: what labels and scores come from."""
+        label2id = {label: i for i, label in self.id2label.items()}
+        if not self.neutral_bias or "neutral" not in label2id:
+            return logits
+        shifted = logits.copy()
+        shifted[:, label2id["neutral"]] += self.neutral_bias
+        return shifted
+
+    @property
     def mark_mentions(self) -> bool:
         """Whether the checkpoint was trained with the target mention marked in the text."""
         return bool(getattr(self.model.config, "stance_mark_mentions", False))
@@ -112,7 +127,7 @@ class StanceClassifier:
                 mentions: Sequence[tuple[int, int]] | None = None,
                 holders: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
         """Label each (target, text) pair with calibrated probabilities; order matches input."""
-        probs = softmax(self.logits(targets, texts, mentions, holders), self.temperature)
+        probs = softmax(self.decision_logits(self.logits(targets, texts, mentions, holders)), self.temperature)
         results = []
         for row in probs:
             best = int(row.argmax())

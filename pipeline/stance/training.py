@@ -141,6 +141,7 @@ def train_stance(
     mark_mentions: bool = True,
     context: str = "content",
     split_seed: int | None = None,
+    neutral_bias: float | str = 0.0,
 ) -> dict:
     """Train, save an fp16 checkpoint to ``output_dir/model`` and return per-corpus dev metrics.
 
@@ -196,14 +197,42 @@ def train_stance(
     metrics: dict[str, Any] = {"train": train_result.metrics, "train_pairs": len(train_frame)}
     seen_pairs = len(train_frame) * float(train_result.metrics.get("epoch", 1.0))
     metrics["seconds_per_1000_train_pairs"] = 1000 * train_result.metrics["train_runtime"] / max(seen_pairs, 1)
-    metrics.update(calibrate_and_score(model_dir, dev_frames, max_length))
+    metrics.update(calibrate_and_score(model_dir, dev_frames, max_length, neutral_bias=neutral_bias))
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics
 
 
+NEUTRAL_BIAS_GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def choose_neutral_bias(logits: np.ndarray, dev_frames: Mapping[str, pd.DataFrame],
+                        neutral: int, grid=NEUTRAL_BIAS_GRID) -> tuple[float, dict[float, float]]:
+    """The neutral-logit bias with the best mean macro-F1 over the dev corpora (each counts once).
+
+    Returns the bias and the mean macro-F1 of every grid value; ties keep the smaller bias.
+    """
+    means = {}
+    for bias in grid:
+        shifted = logits.copy()
+        shifted[:, neutral] += bias
+        predicted = [LABELS[int(i)] for i in shifted.argmax(axis=1)]
+        f1s, begin = [], 0
+        for frame in dev_frames.values():
+            f1s.append(stance_metrics(frame["label"].tolist(), predicted[begin:begin + len(frame)], LABELS)["macro_f1"])
+            begin += len(frame)
+        means[bias] = float(np.mean(f1s))
+    best = max(grid, key=lambda b: (round(means[b], 6), -b))
+    return best, means
+
+
 def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataFrame],
-                        max_length: int = 192, dtype: str = "auto") -> dict:
+                        max_length: int = 192, dtype: str = "auto", neutral_bias: float | str = 0.0) -> dict:
     """Fit the logit temperature on dev, store it in the checkpoint's config, score every dev set.
+
+    ``neutral_bias``: a margin that favor/against must clear over neutral, added to the neutral
+    logit; ``"dev"`` chooses it on the mean dev macro-F1 (:func:`choose_neutral_bias`).  It is
+    stored as ``stance_neutral_bias``, and the temperature is fitted after it, so scores stay
+    calibrated probabilities of the labels actually given.
 
     Scoring goes through the saved fp16 checkpoint and the inference classifier, so the dev
     numbers describe exactly what ships (``dtype`` as at inference, see
@@ -214,6 +243,12 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
     logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all),
                                holders_of(dev_all))
+    result: dict[str, Any] = {}
+    if neutral_bias == "dev":
+        neutral_bias, result["neutral_bias_grid"] = choose_neutral_bias(logits, dev_frames, label2id["neutral"])
+        log.info("neutral bias %.2f chosen on the mean dev macro-F1 %s", neutral_bias, result["neutral_bias_grid"])
+    classifier.model.config.stance_neutral_bias = float(neutral_bias)
+    logits = classifier.decision_logits(logits)
     calibration = calibrate(logits, np.array([label2id[label] for label in dev_all["label"]]))
     classifier.model.config.stance_temperature = calibration["temperature"]
     classifier.model.config.save_pretrained(model_dir)
@@ -226,4 +261,4 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
         scores[name] = stance_metrics(frame["label"].tolist(), predicted[begin:begin + len(frame)], LABELS)
         begin += len(frame)
         log.info("dev %s macro-F1 %.4f (n=%d)", name, scores[name]["macro_f1"], len(frame))
-    return {"calibration": calibration, "dev": scores}
+    return {**result, "neutral_bias": float(neutral_bias), "calibration": calibration, "dev": scores}
