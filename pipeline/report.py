@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from datasets import Dataset
 
-from pipeline.artifacts import load_artifacts
+from pipeline.artifacts import load_artifacts, load_speakers
 from pipeline.speaker_summary import LABELS, NO_TARGET, UNKNOWN_SPEAKER, summarise_speakers
 
 CHART_SPEAKERS = 15
@@ -74,7 +74,8 @@ def highlight(text: str, spans: Iterable[_Span]) -> str:
 
 
 def _speaker(quote: dict) -> str:
-    return quote["speaker"] or UNKNOWN_SPEAKER
+    """The corpus-level name of the quote's speaker (set by :func:`render_report`), else its own."""
+    return quote.get("speaker_name") or quote["speaker"] or UNKNOWN_SPEAKER
 
 
 def _stance_chip(stance: dict) -> str:
@@ -86,7 +87,7 @@ def _stance_chip(stance: dict) -> str:
 
 def _quote_title(quote: dict) -> str:
     parts = [f"Speaker: {_speaker(quote)}"]
-    if quote["speaker_mention"] and quote["speaker_mention"] != quote["speaker"]:
+    if quote["speaker_mention"] and quote["speaker_mention"] != _speaker(quote):
         parts[0] += f' (mention: "{quote["speaker_mention"]}")'
     parts.append(f"{quote['kind']} quote" + (f", cue: {quote['cue']}" if quote["cue"] else ""))
     parts += [f"{s['target']}: {s['label']} {s['score']:.2f}" for s in quote["stances"]]
@@ -121,7 +122,7 @@ def _short(text: str, width: int) -> str:
 def _quote_item(n: int, quote: dict) -> str:
     mention = quote["speaker_mention"]
     mention_html = (f' <span class="mention">(“{_e(mention)}”)</span>'
-                    if mention and mention != quote["speaker"] else "")
+                    if mention and mention != _speaker(quote) else "")
     cue = f' <span class="cue-word">{_e(quote["cue"])}</span>' if quote["cue"] else ""
     targets = [s["target"] for s in quote["stances"]]
     stances = "".join(_stance_chip(s) for s in quote["stances"]) or '<span class="none">no stance</span>'
@@ -188,6 +189,30 @@ SUMMARY_COLUMNS = [("Speaker", "text"), ("Target", "text"), ("Quotes", "num"), (
                    ("p(favor)", "num"), ("p(against)", "num"), ("p(neutral)", "num")]
 
 
+def _variants_title(row: dict) -> str:
+    others = [v for v in row.get("variants") or [] if v != row["speaker"]]
+    return f' title="{_e("also: " + ", ".join(others))}"' if others else ""
+
+
+SPEAKER_COLUMNS = [("Speaker", "text"), ("Also called", "text"), ("Type", "text"), ("Quotes", "num"),
+                   ("Documents", "num"), ("Ambiguous", "text")]
+
+
+def _speakers_table(speakers: list[dict], max_rows: int) -> str:
+    """One row per corpus-level speaker with the name forms it was found under."""
+    head = "".join(f'<th data-type="{kind}" scope="col">{name}</th>' for name, kind in SPEAKER_COLUMNS)
+    body = "".join(
+        f'<tr data-speaker-id="{_e(row["speaker_id"])}"><td>{_e(row["name"])}</td>'
+        f'<td>{_e(", ".join(v for v in row["variants"] if v != row["name"]))}</td><td>{_e(row["type"])}</td>'
+        + _num_cell(row["n_quotes"]) + _num_cell(row["n_documents"])
+        + f'<td>{"bare name that fits several people" if row["ambiguous"] else ""}</td></tr>'
+        for row in speakers[:max_rows])
+    note = (f'<p class="note">table shows {max_rows} of {len(speakers)} speakers; all are in <code>speakers</code>.</p>'
+            if len(speakers) > max_rows else "")
+    return (f'<div class="table-wrap"><table id="speakers-table" class="sortable"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>{note}')
+
+
 def _summary_table(rows: list[dict], max_rows: int) -> str:
     head = "".join(f'<th data-type="{kind}" scope="col">{name}</th>' for name, kind in SUMMARY_COLUMNS)
     body = []
@@ -196,7 +221,7 @@ def _summary_table(rows: list[dict], max_rows: int) -> str:
         balance = (row["n_favor"] - row["n_against"]) / labelled if labelled else None
         body.append(
             f'<tr data-speaker="{_e(row["speaker"])}" data-target="{_e(row["target"])}">'
-            f'<td>{_e(row["speaker"])}</td><td>{_e(row["target"])}</td>'
+            f'<td{_variants_title(row)}>{_e(row["speaker"])}</td><td>{_e(row["target"])}</td>'
             + "".join(_num_cell(row[k]) for k in ("n_quotes", "n_favor", "n_against", "n_neutral"))
             + f'<td data-value="{"" if balance is None else f"{balance:.4f}"}">'
             f'{_mix_bar(row["n_favor"], row["n_against"], row["n_neutral"])}</td>'
@@ -215,7 +240,7 @@ def _chart(rows: list[dict], target: str) -> str:
     for row in rows:
         if target and row["target"] != target:
             continue
-        counts = per.setdefault(row["speaker"], [0, 0, 0, 0])
+        counts = per.setdefault((row["speaker"], row.get("speaker_id") or ""), [0, 0, 0, 0])
         counts[0] = max(counts[0], row["speaker_n_quotes"] if not target else row["n_quotes"])
         for i, label in enumerate(LABELS, 1):
             counts[i] += row[f"n_{label}"]
@@ -225,7 +250,7 @@ def _chart(rows: list[dict], target: str) -> str:
     label_w, bar_w, row_h = 210, 620, 26
     biggest = max(c[0] for _, c in top)
     bars = []
-    for i, (speaker, (n, *by_label)) in enumerate(top):
+    for i, ((speaker, _), (n, *by_label)) in enumerate(top):
         y = i * row_h
         width = bar_w * n / biggest
         labelled = sum(by_label)
@@ -251,10 +276,20 @@ def _chart(rows: list[dict], target: str) -> str:
 
 
 def render_report(quotes: Dataset, documents: Dataset, manifest: dict, summary: Dataset,
-                  max_documents: int | None = 200, max_summary_rows: int = 2000) -> str:
-    """The whole report page as one HTML string (see the module doc)."""
+                  max_documents: int | None = 200, max_summary_rows: int = 2000,
+                  speakers: Dataset | None = None) -> str:
+    """The whole report page as one HTML string (see the module doc).
+
+    Speakers are the corpus-level ones of ``summary`` (one per ``speaker_id``, under its fullest
+    name); ``speakers`` (the run's table) adds a list of them with their name variants.
+    """
     rows = summary.to_list()
     selected = _selected_documents(quotes, documents, max_documents)
+    names = {r["speaker_id"]: r["speaker"] for r in rows if r.get("speaker_id")}
+    for _, doc_quotes in selected:
+        for quote in doc_quotes:
+            quote["speaker_name"] = names.get(quote.get("speaker_id"))
+    speaker_rows = speakers.to_list() if speakers is not None else []
     statuses = documents["status"]
     n_docs, n_errors = len(statuses), sum(s != "ok" for s in statuses)
     targets = sorted({r["target"] for r in rows if r["target"] != NO_TARGET})
@@ -297,6 +332,9 @@ stance: <span class="stance favor"><b>favor</b></span> <span class="stance again
 <p class="note">All {n_docs} documents. Click a column header to sort. Mix: favor / against / neutral share;
 p(label): mean probability over the quotes given that label.</p>
 {_summary_table(rows, max_summary_rows)}
+{f'<h2>Speakers ({len(speaker_rows)})</h2><p class="note">One row per person or organisation across the run, '
+ 'with the name forms its quotes were found under.</p>' + _speakers_table(speaker_rows, max_summary_rows)
+ if speaker_rows else ""}
 <h2>Most quoted speakers</h2>
 <p class="note">Bar length: quotes (for the chosen target, if any); colours: share of
 <span class="swatch favor"></span>favor, <span class="swatch against"></span>against,
@@ -328,10 +366,12 @@ def write_report(out_dir: str | Path, max_documents: int | None = 200) -> Path:
     """Summarise a run folder into ``out_dir/summary`` and write ``out_dir/report.html``; returns its path."""
     out_dir = Path(out_dir)
     quotes, documents, manifest = load_artifacts(out_dir)
-    summary = summarise_speakers(quotes)
+    speakers = load_speakers(out_dir)
+    summary = summarise_speakers(quotes, speakers)
     save_summary(summary, out_dir / "summary")
     path = out_dir / "report.html"
-    path.write_text(render_report(quotes, documents, manifest, summary, max_documents), encoding="utf-8")
+    path.write_text(render_report(quotes, documents, manifest, summary, max_documents, speakers=speakers),
+                    encoding="utf-8")
     return path
 
 

@@ -2,8 +2,15 @@
 
 Columns of :data:`SUMMARY_FEATURES`:
 
+``speaker_id``
+    the corpus-level speaker (:mod:`pipeline.attribute.corpus_speakers`): rows are per id, so
+    "Han Zhiyuan" in one article and "President Han" in another are one row, and two people
+    called Smith are two; null for quotes without a speaker.
 ``speaker``
-    the quote's canonical speaker; quotes whose speaker is None are grouped under ``(unknown)``.
+    the id's fullest name (its ``name`` in the ``speakers`` table); quotes whose speaker is None
+    are grouped under ``(unknown)``.
+``variants``
+    every name form of the id in the run ("Han", "Han Zhiyuan").
 ``target``
     the stance target; quotes that carry no stance at all (a run without targets or with
     ``stance=null``) are counted under ``(no target)`` so every quote is in the table.
@@ -27,13 +34,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from datasets import Dataset, Features, Value
+from datasets import Dataset, Features, Sequence, Value
+
+from pipeline.attribute.corpus_speakers import group_speakers
 
 UNKNOWN_SPEAKER = "(unknown)"
 NO_TARGET = "(no target)"
 LABELS = ("favor", "against", "neutral")
 SUMMARY_FEATURES = Features({
+    "speaker_id": Value("string"),
     "speaker": Value("string"),
+    "variants": Sequence(Value("string")),
     "target": Value("string"),
     "n_quotes": Value("int64"),
     "n_favor": Value("int64"),
@@ -51,14 +62,33 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def summarise_speakers(quotes: Dataset, batch_size: int = 10_000) -> Dataset:
-    """Speaker x target stance counts and mean scores over all ``quotes`` (see the module doc)."""
+def speaker_names(quotes: Dataset, speakers: Dataset | None = None) -> tuple[Dataset, dict[str, dict]]:
+    """``quotes`` with ``speaker_id`` (grouped here for runs written without it) and, per id, its
+    ``name`` and ``variants``: from the ``speakers`` table when given, else from the quotes."""
+    if "speaker_id" not in quotes.column_names:
+        quotes, speakers = group_speakers(quotes)
+    if speakers is not None:
+        return quotes, {row["speaker_id"]: {"name": row["name"], "variants": row["variants"]}
+                        for row in speakers.select_columns(["speaker_id", "name", "variants"])}
+    forms: dict[str, set[str]] = defaultdict(set)
+    for batch in quotes.select_columns(["speaker_id", "speaker"]).iter(batch_size=100_000):
+        for key, name in zip(batch["speaker_id"], batch["speaker"]):
+            if key and name:
+                forms[key].add(" ".join(name.split()))
+    return quotes, {key: {"name": max(names, key=lambda n: (len(n.split()), len(n), n)), "variants": sorted(names)}
+                    for key, names in forms.items()}
+
+
+def summarise_speakers(quotes: Dataset, speakers: Dataset | None = None, batch_size: int = 10_000) -> Dataset:
+    """Speaker x target stance counts and mean scores over all ``quotes``, one row per
+    ``speaker_id`` and target (see the module doc); ``speakers`` is the run's speakers table."""
+    quotes, names = speaker_names(quotes, speakers)
     scores: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: {label: [] for label in LABELS})
     no_target: dict[str, int] = defaultdict(int)
     speaker_quotes: dict[str, int] = defaultdict(int)
-    columns = quotes.select_columns(["speaker", "stances"])
+    columns = quotes.select_columns(["speaker_id", "stances"])
     for batch in columns.iter(batch_size=batch_size):
-        for speaker, stances in zip(batch["speaker"], batch["stances"]):
+        for speaker, stances in zip(batch["speaker_id"], batch["stances"]):
             speaker = speaker or UNKNOWN_SPEAKER
             speaker_quotes[speaker] += 1
             if not stances:
@@ -66,22 +96,29 @@ def summarise_speakers(quotes: Dataset, batch_size: int = 10_000) -> Dataset:
             for stance in stances or []:
                 bucket = scores[(speaker, stance["target"])]
                 bucket.setdefault(stance["label"], []).append(float(stance["score"]))
+    def who(key: str) -> dict[str, Any]:
+        if key == UNKNOWN_SPEAKER:
+            return {"speaker_id": None, "speaker": UNKNOWN_SPEAKER, "variants": []}
+        known = names.get(key, {"name": key, "variants": []})
+        return {"speaker_id": key, "speaker": known["name"], "variants": known["variants"]}
+
     rows: list[dict[str, Any]] = []
     for (speaker, target), by_label in scores.items():
         everything = [s for values in by_label.values() for s in values]
         rows.append({
-            "speaker": speaker, "target": target, "n_quotes": len(everything),
+            **who(speaker), "target": target, "n_quotes": len(everything),
             **{f"n_{label}": len(by_label[label]) for label in LABELS},
             "mean_score": _mean(everything),
             **{f"mean_{label}_score": _mean(by_label[label]) for label in LABELS},
             "speaker_n_quotes": speaker_quotes[speaker],
         })
     for speaker, n in no_target.items():
-        rows.append({"speaker": speaker, "target": NO_TARGET, "n_quotes": n,
+        rows.append({**who(speaker), "target": NO_TARGET, "n_quotes": n,
                      **{f"n_{label}": 0 for label in LABELS}, "mean_score": None,
                      **{f"mean_{label}_score": None for label in LABELS},
                      "speaker_n_quotes": speaker_quotes[speaker]})
-    rows.sort(key=lambda r: (-r["speaker_n_quotes"], r["speaker"], r["target"] == NO_TARGET, r["target"]))
+    rows.sort(key=lambda r: (-r["speaker_n_quotes"], r["speaker"], r["speaker_id"] or "",
+                             r["target"] == NO_TARGET, r["target"]))
     # Dataset.from_list([]) loses the columns (datasets 5), so build column-wise.
     return Dataset.from_dict({name: [row[name] for row in rows] for name in SUMMARY_FEATURES},
                              features=SUMMARY_FEATURES)

@@ -209,3 +209,20 @@ def test_report_renders_in_headless_chromium(run, tmp_path):
     assert result.returncode == 0 and shot.stat().st_size > 10_000
     if keep := os.environ.get("REPORT_SCREENSHOT"):  # to look at it
         shutil.copy(shot, keep)
+
+
+def test_report_lists_speakers_with_their_name_variants(tmp_path):
+    from test_speaker_summary import LATER, document, quote, small_documents
+
+    later = [quote(LATER, "the lanes had worked", "indirect", "Lopez", "Mayor Lopez", "said",
+                   (("bus lanes", "favor", 0.9),))]
+    run = make_run(tmp_path / "run", small_documents() + [document("d-later", LATER, later)])
+    html = write_report(run).read_text()
+    assert '<table id="speakers-table"' in html
+    row = html[html.index('<tr data-speaker-id='):]
+    assert row.startswith('<tr data-speaker-id="spk_') and "<td>Ana Lopez</td><td>Lopez</td><td>person</td>" in row
+    # The later article's quote is shown under the corpus name, with its own mention.
+    page = Page()
+    page.feed(html)
+    assert not page.problems
+    assert {r["data-speaker"] for r in page.rows} == {"Ana Lopez", "Tom Reed", "(unknown)"}

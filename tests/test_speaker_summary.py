@@ -116,3 +116,21 @@ def test_format_speaker_summary_is_aligned_and_truncated(tmp_path):
     # Numbers are right-aligned: every row ends its "quotes" column at the same character.
     quotes_end = lines[0].index("quotes") + len("quotes")
     assert all(line[quotes_end - 1].isdigit() for line in table[2:])
+
+
+LATER = "Mayor Lopez said the lanes had worked. Tom Reed disagreed."
+
+
+def test_summary_groups_one_person_across_documents(tmp_path):
+    """"Ana Lopez" in one article and "Lopez" in another are one speaker, one row per target."""
+    later = [quote(LATER, "the lanes had worked", "indirect", "Lopez", "Mayor Lopez", "said",
+                   (("bus lanes", "favor", 0.9),))]
+    run = make_run(tmp_path / "run", small_documents() + [document("d-later", LATER, later)])
+    quotes, _, _ = load_artifacts(run)
+    ids = {q["speaker"]: q["speaker_id"] for q in quotes if q["speaker"]}
+    assert ids["Lopez"] == ids["Ana Lopez"] != ids["Tom Reed"]
+    rows = {(r["speaker"], r["target"]): r for r in summarise_speakers(quotes)}
+    lopez = rows[("Ana Lopez", "bus lanes")]
+    assert (lopez["n_quotes"], lopez["speaker_n_quotes"]) == (4, 4)
+    assert lopez["variants"] == ["Ana Lopez", "Lopez"] and lopez["speaker_id"] == ids["Lopez"]
+    assert not any(speaker == "Lopez" for speaker, _ in rows)
