@@ -144,3 +144,9 @@ def test_corpus_gold_end_to_end(tmp_path):
     write_tables({"quotes": output.quotes, "documents": output.documents}, tmp_path, {})
     summary = evaluate_speaker_predictions(gold_path, tmp_path, tmp_path / "eval")["summary"]
     assert summary["b_cubed_f1"] >= 0.95 and summary["accuracy"] >= 0.95
+
+
+def test_a_bare_name_whose_gender_fits_nobody_stays_ambiguous():
+    ids, table = grouped([("a", "Peter Novak", "Peter Novak"), ("b", "Paul Novak", "Paul Novak"),
+                          ("c", "Novak", "Ms. Novak, the minister,")])
+    assert len(set(ids)) == 3 and table[ids[2]]["ambiguous"]

@@ -330,7 +330,7 @@ class SpeakerGrouper:
             candidates = [g for g in candidates if self.groups[g].gender in (None, gender)]
         if len(candidates) == 1:
             return candidates[0]
-        if context:
+        if context and candidates:
             scores = [(len(context & self.groups[g].context), g) for g in candidates]
             best = max(s for s, _ in scores)
             winners = [g for s, g in scores if s == best]
