@@ -53,7 +53,9 @@ def test_quotes_have_exact_offsets_speakers_and_one_stance_per_target(tmp_path, 
     assert documents.filter(lambda r: r["doc_id"] == "buses")[0]["n_quotes"] == len(quotes)
 
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["counts"] == {"documents": 2, "documents_ok": 1, "documents_error": 1, "quotes": len(quotes)}
+    speakers = {q["speaker_id"] for q in quotes if q["speaker_id"]}
+    assert manifest["counts"] == {"documents": 2, "documents_ok": 1, "documents_error": 1, "quotes": len(quotes),
+                                  "speakers": len(speakers)}
     assert manifest["models"]["stance"]["sha256"]
     assert manifest["config"]["targets"] == ["the new bus lanes", "taxes"]
     assert {"load", "segment", "attribute", "stance"} <= set(manifest["timings_s"])
