@@ -44,20 +44,35 @@ from pipeline.attribute.speakers import ORG_WORDS, TITLES
 #: Subject/object values that are not entities of the list.
 NOT_ENTITIES = frozenset({"None", "Not in the list"})
 POLARITY = {"favor": "POS", "against": "NEG"}
-#: Generational suffixes, ignored when taking a surname ("William B. Taylor Jr." -> "taylor").
+#: Generational suffixes: dropped before taking a surname ("William B. Taylor Jr." -> "taylor"),
+#: but a speaker with one never matches a listed person without one ("Donald Trump Jr.").
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Words that end a title inside a speaker name: the name proper follows the last of them
+#: ("Colorado Gov. John Hickenlooper", "House Speaker Nancy Pelosi"). The speakers module's
+#: titles minus those that are also common surnames ("King", "Bishop", "Judge"), plus a few
+#: US-politics ones.
+MID_TITLES = (TITLES - frozenset("king queen prince princess lord lady dame sir pope bishop judge rabbi imam pastor "
+                                 "coach captain nurse engineer".split())) | frozenset(
+    "speaker whip majority minority congressman congresswoman rep sen gov u.s. s. ex-fbi".split())
 #: Words of a People entity that make it a group, not one person ("House Republicans").
 GROUP_WORDS = frozenset(
     """republican republicans democrat democrats democratic gop americans senators lawmakers
-    caucus united states voters members officials supporters leaders congressmen""".split()
+    caucus united states voters members officials supporters leaders congressmen lawyers
+    prosecutors investigators protesters critics residents workers students""".split()
 )
-#: Words that never make a stem match: function words, titles, organisation heads and generic
-#: group nouns ("White House" and "House Republicans" share only "house").
-STEM_STOPWORDS = frozenset(
+#: Generic words, never a stem: function words, generic group nouns, "state", "united".
+STEM_GENERIC = frozenset(
     """the a an of and or for in on at to by with from about after before over under new
     national federal united states state people group members officials lawmakers leaders
-    supporters critics voters campaign white""".split()
-) | {w.strip(".") for w in TITLES} | {w.strip(".") for w in ORG_WORDS}
+    supporters critics voters campaign white other some many top""".split()
+)
+#: Organisation heads and titles ("congress", "department", "justice").
+HEADS = ({w.strip(".") for w in TITLES} | {w.strip(".") for w in ORG_WORDS}) - STEM_GENERIC
+#: Words that make no stem match when a name has other words ("White House" and "House
+#: Republicans" share only "house").
+STEM_STOPWORDS = STEM_GENERIC | HEADS
+#: Entity types a speaker can be by the stem rule (not a topic, an event or "Others").
+SPEAKER_TYPES = frozenset({"People", "Organization", "GPE", None})
 #: A stem is a common prefix of at least this many characters.
 STEM_CHARS = 5
 _TRIPLET_FEATURES = Features({"doc_id": Value("string"), "subject": Value("string"), "object": Value("string"),
@@ -74,38 +89,46 @@ def normalise_name(name: str | None) -> str:
     return re.sub(r"^the ", "", text)
 
 
-def _name_tokens(name: str) -> list[str]:
-    """Tokens of a name with leading titles ("Rep.", "President") and trailing suffixes dropped,
-    possessives and edge punctuation stripped (case kept)."""
-    tokens = []
-    for token in unicodedata.normalize("NFKC", name).replace("\u2019", "'").split():
-        token = re.sub(r"'s?$", "", token.strip(",;:()\"\u201c\u201d"))
-        if token:
-            tokens.append(token)
+def _name_tokens(name: str, speaker: bool = False) -> tuple[list[str], bool]:
+    """``(tokens, has suffix)`` of a name: parentheses ("(D-Calif.)"), possessives and edge
+    punctuation dropped, leading titles dropped and trailing suffixes split off; for a speaker
+    name also everything up to its last title (``MID_TITLES``). Case is kept."""
+    text = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFKC", name).replace("\u2019", "'"))
+    tokens = [t for t in (re.sub(r"'s?$", "", t.strip(",;:\"\u201c\u201d")) for t in text.split()) if t]
+    if speaker:
+        titles = [i for i, t in enumerate(tokens) if t.casefold() in MID_TITLES]
+        if titles:
+            tokens = tokens[titles[-1] + 1:]
     while tokens and (tokens[0].casefold() in TITLES or tokens[0].casefold() == "the"):
         tokens = tokens[1:]
+    suffix = False
     while tokens and tokens[-1].casefold() in SUFFIXES:
-        tokens = tokens[:-1]
-    return [t.strip(".") for t in tokens if t.strip(".")]
+        tokens, suffix = tokens[:-1], True
+    return [t.strip(".") for t in tokens if t.strip(".")], suffix
 
 
-def _person_tokens(entity: dict) -> list[str] | None:
-    """The name tokens of a People entity that names one person, else None.
+def _is_person_name(tokens: list[str]) -> bool:
+    """1-4 tokens, all capitalised (or a name listed all in lower case, 2+ tokens), none an
+    organisation or group word ("Democratic Party", "Republican lawmakers" are groups)."""
+    if not 1 <= len(tokens) <= 4 or any(t.casefold() in GROUP_WORDS or t.casefold() in ORG_WORDS for t in tokens):
+        return False
+    return all(t[:1].isupper() for t in tokens) or (len(tokens) > 1 and all(t.islower() for t in tokens))
 
-    One person: every token capitalised, none an organisation or group word
-    ("Democratic Party", "Republican lawmakers", "House Democrats" are groups)."""
+
+def _person(entity: dict) -> tuple[list[str], bool] | None:
+    """``(name tokens, has suffix)`` of a People entity that names one person, else None."""
     if entity.get("type") != "People":
         return None
-    tokens = _name_tokens(entity["name"])
-    if not tokens or not all(t[:1].isupper() for t in tokens):
-        return None
-    if any(t.casefold() in GROUP_WORDS or t.casefold() in ORG_WORDS for t in tokens):
-        return None
-    return tokens
+    tokens, suffix = _name_tokens(entity["name"])
+    return (tokens, suffix) if _is_person_name(tokens) else None
 
 
-def _stem_tokens(name: str) -> set[str]:
-    words = re.findall(r"[^\W\d_]+", normalise_name(name))
+def _words(name: str) -> list[str]:
+    """Lower-case words of a name; "GOP" reads as "republican"."""
+    return ["republican" if w == "gop" else w for w in re.findall(r"[^\W\d_]+", normalise_name(name))]
+
+
+def _stem_words(words: Iterable[str]) -> set[str]:
     return {w for w in words if len(w) >= STEM_CHARS and w not in STEM_STOPWORDS}
 
 
@@ -134,19 +157,24 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
 
     1. ``full``: equal after :func:`normalise_name` (case, white space incl. no-break
        spaces, a leading "the").
-    2. ``surname``: for entities that name one person (type People, capitalised tokens, no
-       group or organisation word), the last name token is equal after titles ("Rep.",
-       "President") and suffixes ("Jr.") are dropped, and the first names do not conflict:
-       when both names have a first name, their initials agree ("Joseph R. Biden" ~ "Joe
-       Biden", "Hunter Biden" !~ "Joe Biden"). A bare surname ("Biden") fits every person
-       with it; among several fits, an equal first name decides.
-    3. ``stem``: entities that are not one person (groups, organisations, topics, places)
-       sharing a word stem with the name: two words share a stem when their common prefix
-       has at least ``STEM_CHARS`` (5) characters, over words of 5+ letters that are not in
-       ``STEM_STOPWORDS`` (function words, titles, organisation heads like "party" and
-       "house", generic group nouns). "Democrats" ~ "Democratic Party", "Republicans" ~
-       "Republican lawmakers". The entity sharing most stems wins. People are excluded from
-       this rule so a surname alone never reaches a different person.
+    2. ``surname``: for entities that name one person (type People, 1-4 capitalised tokens,
+       no group or organisation word), the last token is equal. Titles are dropped first (in
+       a speaker name, everything up to its last title: "Colorado Gov. John Hickenlooper"),
+       and suffixes: a speaker with one ("Donald Trump Jr.") never matches a person listed
+       without one. First names must not conflict: when both names have one, their initials
+       agree ("Joseph R. Biden" ~ "Joe Biden", "Hunter Biden" !~ "Joe Biden"). A bare surname
+       ("Biden") fits every person with it; among several fits, an equal first name decides.
+    3. ``stem``: entities of type People (groups only), Organization or GPE sharing a word
+       stem with the name: two words share a stem when their common prefix has at least
+       ``STEM_CHARS`` (5) characters, over words of 5+ letters not in ``STEM_STOPWORDS``
+       (function words, titles, organisation heads like "party" and "house", generic group
+       nouns; "GOP" reads as "republican"). "Democrats" ~ "Democratic Party", "Republicans"
+       ~ "Republican lawmakers". A name with no such word uses its organisation heads and
+       titles ("Congress", "Justice Department"), against Organization and GPE entities only. The entity sharing most stems wins. Persons are
+       left out of this rule, and so is a speaker name that is a person's (2+ capitalised
+       tokens after titles, no organisation or group word: "Democratic Rep. Adam Schiff",
+       "Donald Trump Jr."), so a surname never reaches another person or "Trump
+       administration", and a party adjective never turns a politician into the party.
     """
     if not name or not name.strip():
         return None
@@ -155,15 +183,15 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
     if len(set(full)) == 1:
         return full[0], "full"
 
-    tokens = _name_tokens(name)
+    tokens, suffix = _name_tokens(name, speaker=True)
     if tokens:
         surname, first = tokens[-1].casefold(), (tokens[0].casefold() if len(tokens) > 1 else None)
         fits: dict[str, int] = {}
         for entity in entities:
-            person = _person_tokens(entity)
-            if person is None or person[-1].casefold() != surname:
+            person = _person(entity)
+            if person is None or person[0][-1].casefold() != surname or (suffix and not person[1]):
                 continue
-            their_first = person[0].casefold() if len(person) > 1 else None
+            their_first = person[0][0].casefold() if len(person[0]) > 1 else None
             if first and their_first and first[0] != their_first[0]:
                 continue
             fits[entity["name"]] = int(bool(first) and first == their_first)
@@ -171,13 +199,21 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
         if winner is not None:
             return winner, "surname"
 
-    stems = _stem_tokens(name)
+    if len(tokens) > 1 and _is_person_name(tokens):
+        return None  # a person's name reaches a person by name only
+    words = _words(name)
+    stems, types = _stem_words(words), SPEAKER_TYPES
+    if not stems:  # "Congress", "Justice Department": organisation heads only
+        stems = {w for w in words if len(w) >= STEM_CHARS and w in HEADS}
+        types = frozenset({"Organization", "GPE", None})
     if stems:
         shared: dict[str, int] = {}
         for entity in entities:
-            if _person_tokens(entity) is not None:
+            if entity.get("type") not in types or _person(entity) is not None:
                 continue
-            n = sum(any(_share_stem(s, t) for t in _stem_tokens(entity["name"])) for s in stems)
+            their = _words(entity["name"])
+            their = _stem_words(their) if types is SPEAKER_TYPES else set(their)
+            n = sum(any(_share_stem(s, t) for t in their) for s in stems)
             if n:
                 shared[entity["name"]] = n
         winner = _unique_best(shared)

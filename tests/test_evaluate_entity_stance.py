@@ -38,7 +38,9 @@ def _entities(*pairs):
 
 ENTITIES = _entities(("Joe Biden", "People"), ("Democratic Party", "People"), ("Republican lawmakers", "People"),
                      ("White House", "Organization"), ("Trump administration", "Organization"),
-                     ("Donald Trump", "People"), ("William B. Taylor Jr.", "People"))
+                     ("Donald Trump", "People"), ("William B. Taylor Jr.", "People"), ("John Hickenlooper", "People"),
+                     ("Nancy Pelosi", "People"), ("United States Congress", "Organization"), ("andrew mccabe", "People"),
+                     ("report that Trump told Cohen to lie", "Topic"))
 
 
 @pytest.mark.parametrize("name,entity,rule", [
@@ -50,8 +52,14 @@ ENTITIES = _entities(("Joe Biden", "People"), ("Democratic Party", "People"), ("
     ("Joseph R. Biden", "Joe Biden", "surname"),  # first names agree on the initial
     ("Trump", "Donald Trump", "surname"),  # a person before the stem of "Trump administration"
     ("William Taylor", "William B. Taylor Jr.", "surname"),
+    ("Colorado Gov. John Hickenlooper", "John Hickenlooper", "surname"),  # the name follows the last title
+    ("House Speaker Nancy Pelosi (D-Calif.)", "Nancy Pelosi", "surname"),
+    ("Andrew G. McCabe", "andrew mccabe", "surname"),  # a person listed in lower case
     ("Democrats", "Democratic Party", "stem"),
+    ("California Democrat", "Democratic Party", "stem"),
+    ("Congress", "United States Congress", "stem"),  # organisation heads only: organisations only
     ("Republicans", "Republican lawmakers", "stem"),
+    ("GOP lawmakers", "Republican lawmakers", "stem"),
     ("House Republicans", "Republican lawmakers", "stem"),
 ])
 def test_speaker_matches_an_entity_by_full_name_surname_then_stem(name, entity, rule):
@@ -63,6 +71,11 @@ def test_speaker_matches_an_entity_by_full_name_surname_then_stem(name, entity, 
     None, "", "Hunter Biden",  # same surname, another first name: not Joe Biden (not by stem either)
     "Biden administration",  # "administration" is no stem; Joe Biden is a person, reached by name only
     "Carl Moss", "the president",
+    "Donald Trump Jr.",  # a suffix the listed person lacks: another person
+    "Democratic Rep. Adam Schiff",  # a politician not listed is not his party
+    "Michael Cohen",  # a topic naming him is not him
+    "Whether McCabe",
+    "state officials",  # generic words only: no organisation head
 ])
 def test_speaker_without_an_entity_matches_none(name):
     assert match_entity(name, ENTITIES) is None
