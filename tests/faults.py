@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from pipeline.attribute.rules import attribute_quotes
+from pipeline.ray_runner import StageWorker
 from pipeline.segment.rules import find_quotes
 from pipeline.stance.classifier import StancePrediction
 
@@ -49,3 +50,10 @@ class FaultyStance:
         if any(STANCE_FAULT in text for text in texts):
             raise ValueError("stance model exploded")
         return [StancePrediction("neutral", 0.5, {"neutral": 0.5}) for _ in texts]
+
+
+class DroppingWorker(StageWorker):
+    """A Ray actor that loses the first row of every batch it is given."""
+
+    def __call__(self, batch):
+        return super().__call__(batch).slice(1)

