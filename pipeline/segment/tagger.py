@@ -15,6 +15,7 @@ span probabilities (0.0 when no source was linked).  Content spans less probable
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from typing import Sequence
 
@@ -35,6 +36,10 @@ from pipeline.tagger.model import load_tagger_model, tagger_layers
 log = logging.getLogger(__name__)
 
 _MARKS = "\"“”„«»"
+# Runs of str.isalnum() characters (\w less the underscore) and of white space, matched in C:
+# a span inside a 2 MB token must not walk it character by character in Python.
+_ALNUM_RUN = re.compile(r"[^\W_]*")
+_SPACE_RUN = re.compile(r"\s*")
 MIN_SCORE_KEY = "quote_min_content_score"
 
 
@@ -105,7 +110,8 @@ class QuoteTagger:
                           min_content_score: float | None = None) -> list[QuoteSpan]:
         """Drop unsure content spans, link the rest to cues and sources, build the records."""
         threshold = self.min_content_score if min_content_score is None else min_content_score
-        kept = [snap_to_words(text, s) for s in spans if s.label != "CONTENT" or s.score >= threshold]
+        runs = WordRuns(text)
+        kept = [snap_to_words(text, s, runs) for s in spans if s.label != "CONTENT" or s.score >= threshold]
         return to_quote_spans(text, apply_conventions(text, link_spans(kept, text)))
 
     def find(self, texts: Sequence[str]) -> list[list[QuoteSpan]]:
@@ -116,21 +122,32 @@ class QuoteTagger:
         return self.find([text])[0]
 
 
-def snap_to_words(text: str, span: CharSpan) -> CharSpan:
+class WordRuns:
+    """Where the run of ``str.isalnum()`` characters at a position ends, remembering the last
+    run: spans that fall in one very long token (a 2 MB blob) find its end once, not each."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.lo, self.hi = text, -1, -1
+
+    def end(self, pos: int, stop: int | None = None) -> int:
+        if not self.lo <= pos <= self.hi:
+            self.lo, self.hi = pos, _ALNUM_RUN.match(self.text, pos).end()
+        return self.hi if stop is None else min(self.hi, stop)
+
+
+def snap_to_words(text: str, span: CharSpan, runs: WordRuns | None = None) -> CharSpan:
     """Keep whole words: an end inside a word moves to the word's end, a start inside a word
     moves past that word.
 
     Tags live on sub-word tokens, so runs can split a word: a cue "approve" followed by a
     content "s bike lanes" becomes "approves" and "bike lanes".
     """
+    runs = runs if runs is not None else WordRuns(text)
     start, end = span.start, span.end
-    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
+    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end = runs.end(end)
     if 0 < start < end and text[start - 1].isalnum() and text[start].isalnum():
-        while start < end and text[start].isalnum():
-            start += 1
-        while start < end and text[start].isspace():
-            start += 1
+        start = _SPACE_RUN.match(text, runs.end(start, end), end).end()
     if start >= end:
         return span
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
