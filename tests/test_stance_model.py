@@ -106,19 +106,23 @@ def test_classifier_applies_the_checkpoint_temperature(tiny_stance_model, tmp_pa
     assert b.score < a.score and b.score == pytest.approx(1 / 3, abs=0.05)
 
 
-def test_train_script_runs_the_shipped_experiment_shrunk(tmp_path, tiny_stance_model):
-    """experiment=stance_minilm with debug=fast and a tiny model: every corpus reader and split runs."""
+@pytest.mark.parametrize("experiment, corpora", [
+    ("stance_minilm", {"vast", "newsmtsc", "gwsd", "ibm", "semeval"}),
+    ("stance_news_relations", {"vast", "newsmtsc", "gwsd", "ibm", "semeval", "directed_sentiment"}),
+])
+def test_train_script_runs_the_experiments_shrunk(tmp_path, tiny_stance_model, experiment, corpora):
+    """Each stance experiment with debug=fast and a tiny model: every corpus reader and split runs."""
     from conftest import ROOT
     from scripts_loader import compose_run_config, train_script
 
     if not (ROOT.parent / "shared" / "data" / "stance").exists():
         pytest.skip("../shared/data/stance is not beside this checkout")
-    cfg = compose_run_config("train", ["experiment=stance_minilm", "debug=fast",
+    cfg = compose_run_config("train", [f"experiment={experiment}", "debug=fast",
                                        f"model.name_or_path={tiny_stance_model}",
                                        f"hydra.run.dir={tmp_path}", "max_dev_samples=8",
                                        "+trainer.args.disable_tqdm=true"])
     metrics = train_script.train(cfg)
-    assert set(metrics["dev"]) == {"vast", "newsmtsc", "gwsd", "ibm", "semeval"}
+    assert set(metrics["dev"]) == corpora
     assert all(scores["n"] == 8 for scores in metrics["dev"].values())
     assert (tmp_path / "model" / "model.safetensors").exists()
 
