@@ -13,7 +13,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from pipeline.models import checkpoint_hash, inference_dtype, resolve_checkpoint
 from pipeline.stance.calibration import softmax
-from pipeline.stance.features import encode_pairs
+from pipeline.stance.features import NO_MENTION, encode_pairs
+from pipeline.stance.gate import RelevanceGate
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class StanceClassifier:
     CONTEXTS = ("content", "clause")
 
     def __init__(self, model, tokenizer, max_length: int = 192, batch_size: int = 32,
-                 progress: bool = True, context: str | None = None) -> None:
+                 progress: bool = True, context: str | None = None, gate: RelevanceGate | None = None) -> None:
         if context is not None and context not in self.CONTEXTS:
             raise ValueError(f"stance.context must be one of {list(self.CONTEXTS)} or null, got {context!r}")
         self._context = context
@@ -46,16 +47,27 @@ class StanceClassifier:
         self.progress = progress
         self.id2label = {int(i): str(l) for i, l in model.config.id2label.items()}
         self.provenance: dict[str, str | None] = {}
+        self.gate = gate
+        self.gated_pairs = 0  # pairs the gate labelled without the cross-encoder, over this object's life
+        self.pairs = 0
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "StanceClassifier":
-        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`."""
+    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", gate: dict | None = None,
+                        **kwargs) -> "StanceClassifier":
+        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`.
+        ``gate``: the relevance gate's settings (:meth:`RelevanceGate.from_config`), or None to
+        send every pair through the cross-encoder."""
         path = resolve_checkpoint(name_or_path, "stance model", "scripts/train.py", "stance.name_or_path")
         # Shipped checkpoints are fp16 on disk; they are upcast to the compute dtype here.
         model = AutoModelForSequenceClassification.from_pretrained(path, dtype=inference_dtype(dtype))
         tokenizer = AutoTokenizer.from_pretrained(path)
         log.info("loaded stance model from %s (%s)", path, model.dtype)
-        classifier = cls(model, tokenizer, **kwargs)
+        if gate is not None:
+            try:
+                gate = RelevanceGate.from_config(dtype=dtype, **gate)
+            except TypeError as exc:  # an unknown or missing key
+                raise ValueError(f"stance.gate: {exc}") from exc
+        classifier = cls(model, tokenizer, gate=gate, **kwargs)
         classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
         return classifier
 
@@ -126,8 +138,24 @@ class StanceClassifier:
     def predict(self, targets: Sequence[str], texts: Sequence[str],
                 mentions: Sequence[tuple[int, int]] | None = None,
                 holders: Sequence[tuple[int, int]] | None = None) -> list[StancePrediction]:
-        """Label each (target, text) pair with calibrated probabilities; order matches input."""
-        probs = softmax(self.decision_logits(self.logits(targets, texts, mentions, holders)), self.temperature)
+        """Label each (target, text) pair with calibrated probabilities; order matches input.
+
+        With a relevance gate, only the pairs it keeps go through the cross-encoder; the others
+        are ``neutral`` with the gate's calibrated score (:mod:`pipeline.stance.gate`).
+        """
+        keep = np.ones(len(targets), dtype=bool)
+        if self.gate is not None and len(targets):
+            keep = self.gate.keep(targets, texts)
+            if mentions is not None:  # a mention the corpus gives is a mention
+                keep |= np.array([tuple(m) != NO_MENTION for m in mentions], dtype=bool)
+        index = np.flatnonzero(keep)
+        self.pairs += len(targets)
+        self.gated_pairs += len(targets) - len(index)
+        pick = lambda values: None if values is None else [values[i] for i in index]  # noqa: E731
+        kept = softmax(self.decision_logits(self.logits(pick(targets), pick(texts), pick(mentions),
+                                                        pick(holders))), self.temperature)
+        probs = np.tile(self._gated_probs(), (len(targets), 1))
+        probs[index] = kept
         results = []
         for row in probs:
             best = int(row.argmax())
@@ -137,3 +165,13 @@ class StanceClassifier:
                 probs={self.id2label[j]: float(p) for j, p in enumerate(row)},
             ))
         return results
+
+    def _gated_probs(self) -> np.ndarray:
+        """Probabilities of a pair the gate skips: ``neutral`` at the gate's score, the rest
+        shared by the other labels."""
+        labels = len(self.id2label)
+        if self.gate is None or "neutral" not in self.id2label.values():
+            return np.full(labels, 1.0 / labels, dtype=np.float32)
+        probs = np.full(labels, (1.0 - self.gate.neutral_score) / max(1, labels - 1), dtype=np.float32)
+        probs[[i for i, label in self.id2label.items() if label == "neutral"][0]] = self.gate.neutral_score
+        return probs

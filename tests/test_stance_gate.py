@@ -1,0 +1,67 @@
+"""The relevance gate before the stance cross-encoder, with tiny random models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.stance.classifier import StanceClassifier
+from pipeline.stance.gate import RelevanceGate, SentenceEncoder, mentioned
+
+
+class CountingEncoder:
+    """Embeds a string as a unit vector along one of two axes: 'budget' words or the rest."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return np.array([[1.0, 0.0] if "budget" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def test_mentions_pass_and_similar_pairs_pass_and_each_string_is_encoded_once():
+    encoder = CountingEncoder()
+    gate = RelevanceGate(encoder, threshold=0.5, neutral_score=0.9)
+    targets = ["Donald Trump", "budget cuts", "budget cuts", "climate action"]
+    texts = ["Trump's plan failed, she said.", "The budget is a disgrace.", "The budget is a disgrace.",
+             "The budget is a disgrace."]
+    assert gate.keep(targets, texts).tolist() == [True, True, True, False]
+    # The mention needed no embedding; the repeated text and target were encoded once each.
+    assert sorted(encoder.seen) == sorted(["The budget is a disgrace.", "budget cuts", "climate action"])
+
+
+def test_mention_by_name_key_but_not_by_a_topic_word():
+    assert mentioned(["Democratic Party", "climate action"],
+                     ["Democrats blocked it.", "The climate is changing."]).tolist() == [True, False]
+
+
+def test_gated_pairs_are_neutral_with_the_gate_score_and_kept_pairs_unchanged(tiny_stance_model):
+    plain = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    gated = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
+    gated.gate = RelevanceGate(CountingEncoder(), threshold=0.5, neutral_score=0.8)
+    targets = ["budget cuts", "climate action", "the mayor"]
+    texts = ["The budget is a disgrace.", "The budget is a disgrace.", "The mayor lied about the budget."]
+    before, after = plain.predict(targets, texts), gated.predict(targets, texts)
+    assert after[0].probs == pytest.approx(before[0].probs, abs=1e-5)  # similar: read by the model
+    assert after[2].probs == pytest.approx(before[2].probs, abs=1e-5)  # mentioned: read by the model
+    assert after[1].label == "neutral" and after[1].score == pytest.approx(0.8)
+    assert sum(after[1].probs.values()) == pytest.approx(1.0)
+    assert (gated.pairs, gated.gated_pairs) == (3, 1)
+
+
+def test_gate_from_config_with_a_real_encoder(tiny_stance_model):
+    classifier = StanceClassifier.from_pretrained(
+        str(tiny_stance_model), progress=False,
+        gate={"encoder": str(tiny_stance_model), "threshold": 1.01, "neutral_score": 0.95})
+    assert isinstance(classifier.gate.encoder, SentenceEncoder)
+    vectors = classifier.gate.encoder.encode(["a short one", "a much longer sentence than the first"])
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
+    predictions = classifier.predict(["climate action", "tax"], ["Nothing here.", "The tax is too high."])
+    assert predictions[0].label == "neutral" and predictions[0].score == pytest.approx(0.95)  # cosine <= 1 < 1.01
+    assert classifier.gated_pairs == 1  # "tax" is mentioned, so only one pair skipped
+
+
+def test_a_gate_score_that_would_not_make_neutral_the_label_is_refused():
+    with pytest.raises(ValueError, match="neutral_score"):
+        RelevanceGate(CountingEncoder(), threshold=0.3, neutral_score=0.4)
