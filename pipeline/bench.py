@@ -58,7 +58,12 @@ def _ours(input_dir: str, components: dict[str, Any], targets: list[str], runs: 
         return len(build_tables(stages.process(load_documents(input_dir)))["quotes"])
 
     seconds, quotes = _measure(work, runs, warmup)
-    return {"seconds": seconds, "quotes": quotes, "model_load_s": load_s, "peak_rss_mb": _peak_rss_mb()}
+    result = {"seconds": seconds, "quotes": quotes, "model_load_s": load_s, "peak_rss_mb": _peak_rss_mb()}
+    classifier = stages.classifier
+    if classifier is not None and getattr(classifier, "pairs", 0):
+        # Share of (quote, target) pairs the relevance gate answered without the cross-encoder.
+        result["pairs_gated"] = classifier.gated_pairs / classifier.pairs
+    return result
 
 
 def _textacy(input_dir: str, runs: int, warmup: int) -> dict:
@@ -107,16 +112,26 @@ def _in_own_process(target, *args) -> dict:
 
 
 def run_benchmark(input_dir: str, components: dict[str, Any], targets: list[str],
-                  runs: int = 3, warmup: int = 1, peer: bool = True) -> dict:
+                  runs: int = 3, warmup: int = 1, peer: bool = True,
+                  target_counts: Sequence[int] | None = None) -> dict:
     """Benchmark ours (and textacy when ``peer``); returns docs/s, quotes/s, tokens/s, peak RSS.
 
     ``components``: the resolved ``segmenter``, ``attributor`` and ``stance`` config nodes,
-    built inside the benchmark's own process.
+    built inside the benchmark's own process.  ``target_counts``: ours runs once per count,
+    with the first that many of ``targets`` (default: all of them once); row ``ours`` is the
+    first count, ``ours_<k>_targets`` the others, and ``extra_target_s_per_doc`` the cost of
+    one more target between the smallest and the largest count.
     """
     _, n_docs, n_words = _corpus(input_dir)
+    counts = list(target_counts or [len(targets)])
+    if max(counts) > len(targets):
+        raise ValueError(f"target_counts {counts} needs {max(counts)} targets, {len(targets)} given")
     results = {"input": {"dir": str(input_dir), "documents": n_docs, "words": n_words},
-               "runs": runs, "warmup": warmup, "targets": list(targets)}
-    systems = {"ours": (_ours, input_dir, components, list(targets), runs, warmup)}
+               "runs": runs, "warmup": warmup, "targets": list(targets), "target_counts": counts}
+    systems = {}
+    for i, count in enumerate(counts):
+        name = "ours" if i == 0 else f"ours_{count}_targets"
+        systems[name] = (_ours, input_dir, components, list(targets[:count]), runs, warmup)
     if peer:
         systems["textacy"] = (_textacy, input_dir, runs, warmup)
     for name, (target, *args) in systems.items():
@@ -124,22 +139,34 @@ def run_benchmark(input_dir: str, components: dict[str, Any], targets: list[str]
         seconds = measured["seconds"]
         results[name] = {**measured, "docs_per_s": n_docs / seconds, "quotes_per_s": measured["quotes"] / seconds,
                          "tokens_per_s": n_words / seconds}
+        if name.startswith("ours"):
+            results[name]["n_targets"] = len(args[2])
+    if len(counts) > 1:
+        low, high = min(counts), max(counts)
+        row = {c: results["ours" if i == 0 else f"ours_{c}_targets"] for i, c in enumerate(counts)}
+        results["extra_target_s_per_doc"] = (row[high]["seconds"] - row[low]["seconds"]) / (high - low) / n_docs
     if peer:
-        results["speedup_docs_per_s"] = results["ours"]["docs_per_s"] / results["textacy"]["docs_per_s"]
+        for name in [n for n in results if n.startswith("ours")]:
+            results[name]["speedup_docs_per_s"] = results[name]["docs_per_s"] / results["textacy"]["docs_per_s"]
+        results["speedup_docs_per_s"] = results["ours"]["speedup_docs_per_s"]
     return results
 
 
 def format_benchmark(results: dict) -> str:
     lines = [f"{results['input']['documents']} documents, {results['input']['words']:,} words; "
              f"median of {results['runs']} runs after {results['warmup']} warm-up",
-             f"{'system':<10}{'docs/s':>10}{'quotes/s':>10}{'tokens/s':>11}{'peak RSS MB':>13}{'load s':>8}"]
-    for name in ("ours", "textacy"):
+             f"{'system':<18}{'targets':>8}{'docs/s':>9}{'quotes/s':>10}{'tokens/s':>10}{'peak RSS MB':>13}"
+             f"{'load s':>8}{'gated':>7}{'vs textacy':>12}"]
+    for name in [n for n in results if n.startswith("ours")] + ["textacy"]:
         if name in results:
             r = results[name]
-            lines.append(f"{name:<10}{r['docs_per_s']:>10.2f}{r['quotes_per_s']:>10.1f}{r['tokens_per_s']:>11.0f}"
-                         f"{r['peak_rss_mb']:>13.0f}{r['model_load_s']:>8.1f}")
-    if "speedup_docs_per_s" in results:
-        lines.append(f"ours / textacy docs/s: {results['speedup_docs_per_s']:.2f}x")
+            gated = f"{r['pairs_gated']:.0%}" if "pairs_gated" in r else "-"
+            speedup = f"{r['speedup_docs_per_s']:.2f}x" if "speedup_docs_per_s" in r else "-"
+            lines.append(f"{name:<18}{r.get('n_targets', '-'):>8}{r['docs_per_s']:>9.2f}{r['quotes_per_s']:>10.1f}"
+                         f"{r['tokens_per_s']:>10.0f}{r['peak_rss_mb']:>13.0f}{r['model_load_s']:>8.1f}"
+                         f"{gated:>7}{speedup:>12}")
+    if "extra_target_s_per_doc" in results:
+        lines.append(f"one more target: +{results['extra_target_s_per_doc'] * 1000:.1f} ms per document")
     return "\n".join(lines)
 
 

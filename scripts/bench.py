@@ -22,7 +22,8 @@ def bench(cfg: DictConfig) -> dict:
         rows = run_size_sweep(components if cfg.sweep.pipeline else None, list(cfg.sweep.sizes_kb))
         results = {"sweep": rows}
     else:
-        results = run_benchmark(cfg.input_dir, components, list(cfg.targets), cfg.runs, cfg.warmup, cfg.peer)
+        results = run_benchmark(cfg.input_dir, components, list(cfg.targets), cfg.runs, cfg.warmup, cfg.peer,
+                                target_counts=list(cfg.target_counts))
     (out / "bench.json").write_text(json.dumps(results, indent=2))
     return results
 

@@ -20,11 +20,18 @@ def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
         "stance": {"_target_": "pipeline.stance.classifier.StanceClassifier.from_pretrained",
                    "name_or_path": str(tiny_stance_model), "progress": False},
     }
-    results = run_benchmark(str(docs), components, ["voting"], runs=1, warmup=0, peer=False)
+    components["stance"]["gate"] = {"encoder": str(tiny_stance_model), "threshold": 1.01, "neutral_score": 0.9}
+    results = run_benchmark(str(docs), components, ["voting", "taxes"], runs=1, warmup=0, peer=False,
+                            target_counts=[1, 2])
     assert results["input"] == {"dir": str(docs), "documents": 2, "words": 19}
-    assert results["ours"]["quotes"] == 2
+    assert results["ours"]["quotes"] == 2 and results["ours"]["n_targets"] == 1
+    assert results["ours_2_targets"]["n_targets"] == 2
     assert results["ours"]["docs_per_s"] > 0 and results["ours"]["peak_rss_mb"] > 50
-    assert "ours" in format_benchmark(results) and "textacy" not in format_benchmark(results)
+    assert results["ours"]["pairs_gated"] == 1.0  # neither quote names a target; no cosine reaches 1.01
+    assert "extra_target_s_per_doc" in results
+    table = format_benchmark(results)
+    assert "ours_2_targets" in table and "one more target" in table
+    assert not any(line.startswith("textacy") for line in table.splitlines())
 
 
 def test_size_sweep_reports_seconds_per_100k_characters_for_each_size():
