@@ -22,7 +22,7 @@ def main(cfg: DictConfig) -> None:
     classifier = instantiate(cfg.stance)
     gate = RelevanceGate.from_config(cfg.encoder, threshold=0.0, neutral_score=1.0, progress=cfg.progress)
     runs = {Path(run).name: run_pairs(run) for run in cfg.runs}
-    result = sweep_gate(classifier, gate, dev_frames, runs, list(cfg.thresholds))
+    result = sweep_gate(classifier, gate, dev_frames, runs, list(cfg.thresholds), cache_dir=cfg.cache_dir)
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "gate_sweep.json").write_text(json.dumps(result, indent=2))

@@ -10,37 +10,41 @@ from pipeline.stance.gate import RelevanceGate, SentenceEncoder, mentioned
 
 
 class CountingEncoder:
-    """Embeds a string as a unit vector along one of two axes: 'budget' words or the rest."""
+    """Embeds a string as a unit vector along one of two axes: money words or the rest."""
 
     def __init__(self):
         self.seen: list[str] = []
 
     def encode(self, texts):
         self.seen.extend(texts)
-        return np.array([[1.0, 0.0] if "budget" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+        money = ("budget", "fiscal", "spending")
+        return np.array([[1.0, 0.0] if any(w in t.lower() for w in money) else [0.0, 1.0] for t in texts],
+                        dtype=np.float32)
 
 
 def test_mentions_pass_and_similar_pairs_pass_and_each_string_is_encoded_once():
     encoder = CountingEncoder()
     gate = RelevanceGate(encoder, threshold=0.5, neutral_score=0.9)
-    targets = ["Donald Trump", "budget cuts", "budget cuts", "climate action"]
+    targets = ["Donald Trump", "fiscal policy", "fiscal policy", "climate action", "budget cuts"]
     texts = ["Trump's plan failed, she said.", "The budget is a disgrace.", "The budget is a disgrace.",
-             "The budget is a disgrace."]
-    assert gate.keep(targets, texts).tolist() == [True, True, True, False]
-    # The mention needed no embedding; the repeated text and target were encoded once each.
-    assert sorted(encoder.seen) == sorted(["The budget is a disgrace.", "budget cuts", "climate action"])
+             "The budget is a disgrace.", "Budgets must shrink."]
+    assert gate.keep(targets, texts).tolist() == [True, True, True, False, True]
+    # Mentions need no embedding; the repeated text and target were encoded once each.
+    assert sorted(encoder.seen) == sorted(["The budget is a disgrace.", "fiscal policy", "climate action"])
 
 
-def test_mention_by_name_key_but_not_by_a_topic_word():
-    assert mentioned(["Democratic Party", "climate action"],
-                     ["Democrats blocked it.", "The climate is changing."]).tolist() == [True, False]
+def test_mention_by_name_key_or_topic_stem_but_not_by_a_generic_word():
+    targets = ["Democratic Party", "gun control", "the death penalty", "Republican Party", "climate action"]
+    texts = ["Democrats blocked it.", "Guns were everywhere.", "No more penalties.", "The party met.",
+             "Taxes went up."]
+    assert mentioned(targets, texts).tolist() == [True, True, True, False, False]
 
 
 def test_gated_pairs_are_neutral_with_the_gate_score_and_kept_pairs_unchanged(tiny_stance_model):
     plain = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
     gated = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False)
     gated.gate = RelevanceGate(CountingEncoder(), threshold=0.5, neutral_score=0.8)
-    targets = ["budget cuts", "climate action", "the mayor"]
+    targets = ["fiscal policy", "climate action", "the mayor"]
     texts = ["The budget is a disgrace.", "The budget is a disgrace.", "The mayor lied about the budget."]
     before, after = plain.predict(targets, texts), gated.predict(targets, texts)
     assert after[0].probs == pytest.approx(before[0].probs, abs=1e-5)  # similar: read by the model

@@ -19,6 +19,7 @@ threshold and the score on the dev sets; they are set in ``configs/stance/*.yaml
 from __future__ import annotations
 
 import logging
+import re
 from typing import Sequence
 
 import numpy as np
@@ -69,9 +70,29 @@ class SentenceEncoder:
         return out
 
 
+_FUNCTION_WORDS = {"the", "and", "for", "not", "all", "its", "our", "new", "about", "against", "with", "from", "that", "this", "their", "should", "would", "more",
+                   "less", "over", "under", "into", "than", "have", "being", "what", "which", "there"}
+
+
+def topic_stems(target: str) -> list[str]:
+    """Stems of a topic target's content words ("gun control" -> ["gun", "contr"]): its
+    all-lower-case words of three letters or more, cut to at least five letters, so "guns" and
+    "controls" meet them.  Capitalised words are names, found by their keys instead."""
+    words = [w.strip(".,'’\"()") for w in target.split()]
+    return [w[:max(5, len(w) - 2)] for w in words
+            if len(w) >= 3 and w.isalpha() and w.islower() and w not in _FUNCTION_WORDS]
+
+
 def mentioned(targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-    """Whether each text mentions its target, by name or, for names, by key words."""
-    return np.array([find_mention(t, x, aliases=True) != NO_MENTION for t, x in zip(targets, texts)], dtype=bool)
+    """Whether each text mentions its target: by name, for names by key words, for topics by
+    a word that starts with one of the topic's stems."""
+    def one(target: str, text: str) -> bool:
+        if find_mention(target, text, aliases=True) != NO_MENTION:
+            return True
+        stems = topic_stems(target)
+        return bool(stems) and re.search(r"(?<![a-z])(" + "|".join(map(re.escape, stems)) + ")",
+                                         text.lower()) is not None
+    return np.array([one(t, x) for t, x in zip(targets, texts)], dtype=bool)
 
 
 class RelevanceGate:

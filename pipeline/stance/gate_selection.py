@@ -48,21 +48,32 @@ def run_pairs(run_dir: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _probs(classifier: StanceClassifier, frame: pd.DataFrame, mentions=None, holders=None) -> np.ndarray:
+def _probs(classifier: StanceClassifier, frame: pd.DataFrame, mentions=None, holders=None,
+           cache: Path | None = None) -> np.ndarray:
+    """Calibrated probabilities; ``cache`` (a .npy file) keeps them across sweeps of one checkpoint."""
+    if cache is not None and cache.exists():
+        probs = np.load(cache)
+        if len(probs) == len(frame):
+            return probs
     logits = classifier.logits(frame["target"].tolist(), frame["text"].tolist(), mentions, holders)
-    return softmax(classifier.decision_logits(logits), classifier.temperature)
+    probs = softmax(classifier.decision_logits(logits), classifier.temperature)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, probs)
+    return probs
 
 
 def sweep_gate(classifier: StanceClassifier, gate: RelevanceGate, dev_frames: Mapping[str, pd.DataFrame],
                runs: Mapping[str, pd.DataFrame], thresholds: Sequence[float],
-               neutral_sample: int = 2000, seed: int = 0) -> dict:
+               neutral_sample: int = 2000, seed: int = 0, cache_dir: str | Path | None = None) -> dict:
     """One row per threshold: per-corpus macro-F1 and skip share, per-run skip and flip shares."""
     neutral = [i for i, label in classifier.id2label.items() if label == "neutral"][0]
     corpora = {}
     for name, frame in dev_frames.items():
         log.info("gate sweep: %s (%d pairs)", name, len(frame))
         given = mentions_of(frame)
-        probs = _probs(classifier, frame, given, holders_of(frame))
+        cache = Path(cache_dir) / f"{name}.npy" if cache_dir else None
+        probs = _probs(classifier, frame, given, holders_of(frame), cache)
         texts, targets = frame["text"].tolist(), frame["target"].tolist()
         corpora[name] = {
             "gold": frame["label"].tolist(),
@@ -107,7 +118,8 @@ def sweep_gate(classifier: StanceClassifier, gate: RelevanceGate, dev_frames: Ma
     if len(every):
         skipped_any = every[~every["mentioned"] & (every["similarity"] < max(thresholds))]
         sample = skipped_any.sample(n=min(neutral_sample, len(skipped_any)), random_state=seed)
-        p_neutral = _probs(classifier, sample, None, sample["holder"].tolist())[:, neutral] if len(sample) else []
+        cache = Path(cache_dir) / f"runs_sample_{max(thresholds)}.npy" if cache_dir else None
+        p_neutral = _probs(classifier, sample, None, sample["holder"].tolist(), cache)[:, neutral] if len(sample) else []
         for row in rows:
             chosen = np.asarray(sample["similarity"] < row["threshold"]) if len(sample) else np.zeros(0, bool)
             row["neutral_score"] = float(np.mean(p_neutral[chosen])) if chosen.any() else None
