@@ -5,7 +5,8 @@ All snippets are invented for these tests.
 
 from __future__ import annotations
 
-from pipeline.quotes.rules.attribute import REPORTING_VERBS, attribute_quotes
+from pipeline.quotes.lexicon import REPORTING_VERBS
+from pipeline.quotes.rules.attribute import attribute_quotes
 from pipeline.quotes.rules.segment import find_quotes
 from pipeline.quotes.spans import QuoteSpan
 

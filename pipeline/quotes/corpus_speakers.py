@@ -34,7 +34,7 @@ from typing import Iterable, Sequence
 
 from datasets import Dataset, Features, Sequence as SequenceFeature, Value
 
-from pipeline.quotes.rules.attribute import ROLE_NOUNS
+from pipeline.quotes.lexicon import ROLE_NOUNS
 from pipeline.quotes.speakers import (
     _FEMALE_FIRST,
     _FEMALE_WORDS,

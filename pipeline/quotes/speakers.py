@@ -38,7 +38,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from pipeline.quotes.rules.attribute import (
+from pipeline.quotes.lexicon import (
     ADVB,
     APPOS,
     DESCRIPTION_RE,

@@ -47,7 +47,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from pipeline.quotes.rules.attribute import (
+from pipeline.quotes.lexicon import (
     ACCORDING_RE,
     BARE_CLAUSE_VERBS,
     GERUND_RE,
