@@ -1,6 +1,6 @@
 """Score predicted quotes against PolNeAR-style gold (``text/*.txt`` + ``attributions/*.ann``).
 
-Spans are compared two ways:
+The gold is read by :func:`pipeline.quotes.polnear.read_gold`.  Spans are compared two ways:
 - exact: equal after trimming white space (no-break spaces included), quote marks and edge punctuation from both ends;
 - overlap: the shared characters are at least half of the longer span.
 Predictions are matched to gold one-to-one (greedy, by overlap), per document.  Reported for
@@ -10,27 +10,12 @@ content, source and cue spans and for (content, source) pairs, plus content by q
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.io.artifacts import load_artifacts
+from pipeline.quotes.polnear import Attribution, Span, read_gold
 
 TRIM = " \t\r\n\"'“”‘’«».,;:!?—–-()[]"
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-@dataclass
-class Attribution:
-    content: Span
-    source: Span | None
-    cue: Span | None
-    kind: str
 
 
 def trim(text: str, span: Span) -> Span:
@@ -41,59 +26,6 @@ def trim(text: str, span: Span) -> Span:
     while end > start and (text[end - 1] in TRIM or text[end - 1].isspace()):
         end -= 1
     return Span(start, end)
-
-
-def quote_kind(content: str) -> str:
-    """Gold kind from the content text: fully quoted = direct, partly quoted = mixed."""
-    stripped = content.strip().rstrip(".,")
-    if re.match(r'^["“].*["”]$', stripped, flags=re.S) and not re.search(r'["“”]', stripped[1:-1]):
-        return "direct"
-    return "mixed" if re.search(r'["“”]', content) else "indirect"
-
-
-def _span(field: str) -> Span:
-    # Discontinuous spans ("12 20;25 30") are scored as their hull.
-    numbers = [int(n) for n in re.findall(r"\d+", field)]
-    return Span(min(numbers), max(numbers))
-
-
-def read_ann(ann_path: Path, text: str) -> list[Attribution]:
-    """Attributions of one brat .ann file: each ``E`` relation's content with its source and cue."""
-    spans: dict[str, tuple[str, Span]] = {}
-    events = []
-    for line in ann_path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
-            label, _, offsets = parts[1].partition(" ")
-            spans[parts[0]] = (label, _span(offsets))
-        elif line.startswith("E") and len(parts) >= 2:
-            events.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
-    attributions = []
-    for event in events:
-        roles = {re.sub(r"\d+$", "", role): ref for role, ref in event.items()}
-        contents = [ref for role, ref in event.items() if role.startswith("Content")]
-        source = spans.get(roles.get("Source", ""), (None, None))[1]
-        cue = spans.get(roles.get("Cue", ""), (None, None))[1]
-        for ref in contents:
-            if ref in spans:
-                content = spans[ref][1]
-                attributions.append(Attribution(content, source, cue,
-                                                quote_kind(text[content.start:content.end])))
-    return attributions
-
-
-def read_gold(gold_dir: str | Path) -> dict[str, tuple[str, list[Attribution]]]:
-    """``doc_id -> (text, attributions)``; with several .ann files per article, the first by name."""
-    gold_dir = Path(gold_dir)
-    if not (gold_dir / "text").is_dir() or not (gold_dir / "attributions").is_dir():
-        raise FileNotFoundError(f"gold_path {str(gold_dir)!r} needs text/ and attributions/ folders")
-    gold = {}
-    anns = sorted((gold_dir / "attributions").glob("*.ann"))
-    for text_path in sorted((gold_dir / "text").glob("*.txt")):
-        text = text_path.read_text(encoding="utf-8")
-        mine = [a for a in anns if a.name.startswith(text_path.stem + "_") or a.stem == text_path.stem]
-        gold[text_path.stem] = (text, read_ann(mine[0], text) if mine else [])
-    return gold
 
 
 def _same(text: str, a: Span | None, b: Span | None, mode: str) -> bool:

@@ -7,6 +7,7 @@ are character offsets into the document text exactly as read: ``text[start:end]`
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -36,3 +37,11 @@ class QuoteSpan:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def quote_kind(content: str) -> str:
+    """Gold kind from the content text: fully quoted = direct, partly quoted = mixed."""
+    stripped = content.strip().rstrip(".,")
+    if re.match(r'^["“].*["”]$', stripped, flags=re.S) and not re.search(r'["“”]', stripped[1:-1]):
+        return "direct"
+    return "mixed" if re.search(r'["“”]', content) else "indirect"

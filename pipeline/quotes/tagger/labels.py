@@ -173,7 +173,7 @@ def window_labels(window: Window, labels: np.ndarray) -> list[list[int]]:
 
 
 def attribution_spans(attributions) -> list[CharSpan]:
-    """Gold :class:`pipeline.eval.quotes.Attribution` records -> labelled char spans (hulls)."""
+    """Gold :class:`pipeline.quotes.polnear.Attribution` records -> labelled char spans (hulls)."""
     spans = []
     for a in attributions:
         spans.append(CharSpan(a.content.start, a.content.end, "CONTENT"))

@@ -24,9 +24,8 @@ import torch
 from tqdm.auto import tqdm
 from transformers import AutoTokenizer
 
-from pipeline.eval.quotes import quote_kind
 from pipeline.models import checkpoint_hash, resolve_model_path
-from pipeline.quotes.spans import QuoteSpan
+from pipeline.quotes.spans import QuoteSpan, quote_kind
 from pipeline.quotes.tagger.boundaries import apply_conventions
 from pipeline.quotes.tagger.decode import decode_windows
 from pipeline.quotes.tagger.labels import CharSpan, DocumentEncoding, Window, encode_document, make_windows

@@ -17,8 +17,9 @@ from typing import Any, Mapping, Sequence
 from datasets import Dataset
 from transformers import AutoConfig, AutoTokenizer, Trainer, TrainingArguments, set_seed
 
-from pipeline.eval.quotes import Attribution, Span, read_gold, score
+from pipeline.eval.quotes import score
 from pipeline.models import resolve_model_path, save_fp16
+from pipeline.quotes.polnear import Attribution, Span, read_gold
 from pipeline.quotes.tagger.quote_tagger import MIN_SCORE_KEY, QuoteTagger
 from pipeline.quotes.tagger.labels import (
     IGNORE,
