@@ -25,13 +25,13 @@ from datasets import Dataset, concatenate_datasets
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.artifacts import build_tables
-from pipeline.attribute.corpus_speakers import add_speakers_table
-from pipeline.components import build_stages, component_configs
+from pipeline.io.artifacts import build_tables
+from pipeline.quotes.corpus_speakers import add_speakers_table
+from pipeline.run.components import build_stages, component_configs
 from pipeline.config_schema import InferConfig
-from pipeline.documents import DOCUMENT_FEATURES, _record_row
+from pipeline.io.documents import DOCUMENT_FEATURES, _record_row
 from pipeline.locations import CONFIG_DIR, hydra_value, require, root_override
-from pipeline.stages import Stages, document_targets, empty_documents_with_quotes
+from pipeline.run.stages import Stages, document_targets, empty_documents_with_quotes
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class Pipeline:
     """Segment -> attribute -> stance over texts or records, with every model loaded once.
 
     Build it with :meth:`from_pretrained` (the Hydra configs of ``scripts/infer.py``) or from
-    already built :class:`pipeline.stages.Stages`.  Records are strings or dicts like the lines
+    already built :class:`pipeline.run.stages.Stages`.  Records are strings or dicts like the lines
     of a JSONL input (``id``, ``text``, optional ``targets``; other fields go to ``meta``).  A
     record without an ``id`` gets its position in the input (``"0"``, ``"1"``, ...).  A bad
     record (empty text, no ``text``, a repeated id, ...) gives a row with ``status="error"`` in

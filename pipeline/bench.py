@@ -41,9 +41,9 @@ def _corpus(input_dir: str) -> tuple[list[Path], int, int]:
 
 
 def _ours(input_dir: str, components: dict[str, Any], targets: list[str], runs: int, warmup: int) -> dict:
-    from pipeline.artifacts import build_tables
-    from pipeline.components import build_stages
-    from pipeline.documents import load_documents
+    from pipeline.io.artifacts import build_tables
+    from pipeline.run.components import build_stages
+    from pipeline.io.documents import load_documents
 
     import datasets
 
@@ -192,7 +192,7 @@ def synthetic_attributions(n_items: int, seed: int = 0, noise: float = 0.15):
     """
     import random
 
-    from pipeline.tagger.labels import CharSpan
+    from pipeline.quotes.tagger.labels import CharSpan
 
     rng = random.Random(seed)
     parts: list[str] = []
@@ -283,16 +283,16 @@ def run_size_sweep(components: dict[str, Any] | None, sizes_kb: Sequence[int] = 
     (``components`` built here; None skips it).  Each size is timed once after a warm-up on
     the smallest.
     """
-    from pipeline.segment.tagger import to_quote_spans
-    from pipeline.tagger.boundaries import apply_conventions
-    from pipeline.tagger.linking import link_spans
+    from pipeline.quotes.tagger.quote_tagger import to_quote_spans
+    from pipeline.quotes.tagger.boundaries import apply_conventions
+    from pipeline.quotes.tagger.linking import link_spans
 
     stages = None
     if components is not None:
         from datasets import Dataset
 
-        from pipeline.components import build_stages
-        from pipeline.documents import DOCUMENT_FEATURES
+        from pipeline.run.components import build_stages
+        from pipeline.io.documents import DOCUMENT_FEATURES
 
         stages = build_stages(components)
 

@@ -5,7 +5,7 @@ import logging
 import hydra
 from omegaconf import DictConfig
 
-from pipeline.tagger.training import average_taggers
+from pipeline.quotes.tagger.training import average_taggers
 
 log = logging.getLogger(__name__)
 

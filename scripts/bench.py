@@ -9,7 +9,7 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from pipeline.bench import format_benchmark, format_size_sweep, run_benchmark, run_size_sweep
-from pipeline.components import component_configs
+from pipeline.run.components import component_configs
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig
 
-from pipeline.attribute.corpus_speakers import benchmark_grouping
+from pipeline.quotes.corpus_speakers import benchmark_grouping
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import hydra
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from pipeline.evaluate_stance import evaluate_stance_file, format_stance_metrics
+from pipeline.eval.stance import evaluate_stance_file, format_stance_metrics
 from pipeline.stance.corpora import READERS
 
 log = logging.getLogger(__name__)
@@ -23,26 +23,26 @@ def evaluate(cfg: DictConfig) -> dict:
         return evaluate_stance_file(instantiate(cfg.stance), cfg.gold_path, cfg.gold_format,
                                     cfg.output_dir, **read_args)
     if cfg.task == "quotes":
-        from pipeline.evaluate_quotes import evaluate_quote_predictions
+        from pipeline.eval.quotes import evaluate_quote_predictions
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=quotes")
         return evaluate_quote_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
     if cfg.task == "speakers":
-        from pipeline.evaluate_speakers import evaluate_speaker_predictions
+        from pipeline.eval.speakers import evaluate_speaker_predictions
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speakers")
         return evaluate_speaker_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
     if cfg.task == "entity_stance":
-        from pipeline.evaluate_entity_stance import evaluate_entity_stance
+        from pipeline.eval.entity_stance import evaluate_entity_stance
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on gold_path "
                              "for task=entity_stance")
         return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir)
     if cfg.task == "unrelated_targets":
-        from pipeline.evaluate_entity_stance import evaluate_unrelated_targets
+        from pipeline.eval.entity_stance import evaluate_unrelated_targets
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
@@ -62,11 +62,11 @@ def main(cfg: DictConfig) -> None:
     if cfg.task == "stance":
         print(format_stance_metrics(metrics))
     elif cfg.task == "entity_stance":
-        from pipeline.evaluate_entity_stance import format_entity_stance_metrics
+        from pipeline.eval.entity_stance import format_entity_stance_metrics
 
         print(format_entity_stance_metrics(metrics))
     elif cfg.task == "unrelated_targets":
-        from pipeline.evaluate_entity_stance import format_unrelated_metrics
+        from pipeline.eval.entity_stance import format_unrelated_metrics
 
         print(format_unrelated_metrics(metrics))
     else:

@@ -8,14 +8,14 @@ import hydra
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.components import build_stages, checkpoint_provenance, component_configs
+from pipeline.run.components import build_stages, checkpoint_provenance, component_configs
 from pipeline.config_schema import InferConfig
-from pipeline.documents import InputError
-from pipeline.ray_runner import run_pipeline_ray
-from pipeline.runner import run_pipeline
-from pipeline.shards import content_config
-from pipeline.speaker_summary import format_speaker_summary, summarise_speakers
-from pipeline.quote_table import format_quote_table
+from pipeline.io.documents import InputError
+from pipeline.run.ray_runner import run_pipeline_ray
+from pipeline.run.local_runner import run_pipeline
+from pipeline.io.shards import content_config
+from pipeline.report.speaker_summary import format_speaker_summary, summarise_speakers
+from pipeline.report.quote_table import format_quote_table
 
 log = logging.getLogger(__name__)
 ConfigStore.instance().store(name="infer_schema", node=InferConfig)

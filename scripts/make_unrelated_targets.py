@@ -3,13 +3,13 @@
 
 The targets are those of the next story (sorted ids) that do not occur in the article's text;
 run ``scripts/infer.py`` on OUT.jsonl, then ``scripts/evaluate.py task=unrelated_targets``.
-The rule is in :func:`pipeline.evaluate_entity_stance.make_unrelated_targets`.
+The rule is in :func:`pipeline.eval.entity_stance.make_unrelated_targets`.
 """
 
 import json
 import sys
 
-from pipeline.evaluate_entity_stance import write_unrelated_targets
+from pipeline.eval.entity_stance import write_unrelated_targets
 
 USAGE = "usage: python scripts/make_unrelated_targets.py input=SEESAW.jsonl output=OUT.jsonl"
 

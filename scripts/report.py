@@ -8,9 +8,9 @@ import hydra
 from datasets import load_from_disk
 from omegaconf import DictConfig
 
-from pipeline.artifacts import ArtifactError
-from pipeline.report import write_report
-from pipeline.speaker_summary import format_speaker_summary
+from pipeline.io.artifacts import ArtifactError
+from pipeline.report.html import write_report
+from pipeline.report.speaker_summary import format_speaker_summary
 
 
 def report(cfg: DictConfig) -> Path:

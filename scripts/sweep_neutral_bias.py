@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.artifacts import load_artifacts
-from pipeline.evaluate_entity_stance import evaluate_entity_stance, evaluate_unrelated_targets
+from pipeline.io.artifacts import load_artifacts
+from pipeline.eval.entity_stance import evaluate_entity_stance, evaluate_unrelated_targets
 from pipeline.stance.calibration import softmax
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.features import quote_clause

@@ -5,7 +5,7 @@ import logging
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from pipeline.tagger.training import train_tagger
+from pipeline.quotes.tagger.training import train_tagger
 
 log = logging.getLogger(__name__)
 

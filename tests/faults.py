@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pipeline.attribute.rules import attribute_quotes
-from pipeline.ray_runner import StageWorker
-from pipeline.segment.rules import find_quotes
+from pipeline.quotes.rules.attribute import attribute_quotes
+from pipeline.run.ray_runner import StageWorker
+from pipeline.quotes.rules.segment import find_quotes
 from pipeline.stance.classifier import StancePrediction
 
 SEGMENT_FAULT, ATTRIBUTE_FAULT, STANCE_FAULT = "SEGFAULTWORD", "ATTRFAULTWORD", "STANCEFAULTWORD"

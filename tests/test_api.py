@@ -42,7 +42,7 @@ def tiny_models(tmp_path_factory, tiny_stance_model) -> Path:
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from pipeline.models import resolve_model_path, save_fp16
-    from pipeline.tagger.model import build_tagger_model
+    from pipeline.quotes.tagger.model import build_tagger_model
 
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("models")

@@ -14,9 +14,9 @@ def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
     (docs / "a.txt").write_text("“We will win,” Mayor Ana Lopez said.\n\nShe said that the vote was close.", encoding="utf-8")
     (docs / "b.txt").write_text("No quotes here at all.", encoding="utf-8")
     components = {
-        "segmenter": {"_target_": "pipeline.segment.rules.find_quotes", "_partial_": True},
-        "attributor": {"link": {"_target_": "pipeline.attribute.rules.attribute_quotes", "_partial_": True},
-                       "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+        "segmenter": {"_target_": "pipeline.quotes.rules.segment.find_quotes", "_partial_": True},
+        "attributor": {"link": {"_target_": "pipeline.quotes.rules.attribute.attribute_quotes", "_partial_": True},
+                       "resolve": {"_target_": "pipeline.quotes.speakers.resolve_speakers", "_partial_": True}},
         "stance": {"_target_": "pipeline.stance.classifier.StanceClassifier.from_pretrained",
                    "name_or_path": str(tiny_stance_model), "progress": False},
     }
@@ -38,9 +38,9 @@ def test_size_sweep_reports_seconds_per_100k_characters_for_each_size():
     from pipeline.bench import format_size_sweep, run_size_sweep
 
     components = {
-        "segmenter": {"_target_": "pipeline.segment.rules.find_quotes", "_partial_": True},
-        "attributor": {"link": {"_target_": "pipeline.attribute.rules.attribute_quotes", "_partial_": True},
-                       "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+        "segmenter": {"_target_": "pipeline.quotes.rules.segment.find_quotes", "_partial_": True},
+        "attributor": {"link": {"_target_": "pipeline.quotes.rules.attribute.attribute_quotes", "_partial_": True},
+                       "resolve": {"_target_": "pipeline.quotes.speakers.resolve_speakers", "_partial_": True}},
         "stance": None,
     }
     rows = run_size_sweep(components, sizes_kb=(1, 4))

@@ -59,7 +59,7 @@ def test_infer_config_typos_and_wrong_types_name_the_key():
 
 
 def test_a_bad_component_dtype_fails_at_start_up_naming_the_key():
-    from pipeline.components import component_configs
+    from pipeline.run.components import component_configs
 
     cfg = _compose("infer", ["input_path=x", "output_dir=/tmp/x", "stance.dtype=fp16"])
     config = OmegaConf.to_container(cfg, resolve=False)

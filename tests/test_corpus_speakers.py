@@ -1,4 +1,4 @@
-"""Corpus-level speakers (pipeline.attribute.corpus_speakers): one id per person across documents.
+"""Corpus-level speakers (pipeline.quotes.corpus_speakers): one id per person across documents.
 
 Names are invented for these tests.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from datasets import Dataset
 
-from pipeline.attribute.corpus_speakers import SpeakerGrouper, group_speakers
-from pipeline.evaluate_speakers import b_cubed
+from pipeline.quotes.corpus_speakers import SpeakerGrouper, group_speakers
+from pipeline.eval.speakers import b_cubed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -134,8 +134,8 @@ def test_grouper_scales_linearly_on_a_small_synthetic_corpus():
 def test_corpus_gold_end_to_end(tmp_path):
     """The shipped tagger, per-document resolution and grouping on the corpus gold."""
     from pipeline.api import Pipeline
-    from pipeline.artifacts import write_tables
-    from pipeline.evaluate_speakers import evaluate_speaker_predictions
+    from pipeline.io.artifacts import write_tables
+    from pipeline.eval.speakers import evaluate_speaker_predictions
 
     nlp = Pipeline.from_pretrained(overrides=["~stance"])
     gold_path = FIXTURES / "speakers_corpus_gold.jsonl"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.documents import InputError, load_documents
+from pipeline.io.documents import InputError, load_documents
 
 
 def rows_by_id(dataset):

@@ -7,10 +7,12 @@ import json
 import pandas as pd
 import pytest
 from datasets import Dataset, load_from_disk
-from pipeline.artifacts import write_artifacts
-from pipeline.evaluate_quotes import Span, evaluate_quote_predictions, quote_kind, trim
-from pipeline.metrics import semeval_f_avg, stance_metrics
-from pipeline.stages import DOCUMENTS_WITH_QUOTES
+from pipeline.io.artifacts import write_artifacts
+from pipeline.eval.quotes import evaluate_quote_predictions, trim
+from pipeline.quotes.polnear import Span
+from pipeline.quotes.spans import quote_kind
+from pipeline.eval.metrics import semeval_f_avg, stance_metrics
+from pipeline.run.stages import DOCUMENTS_WITH_QUOTES
 from scripts_loader import compose_run_config, evaluate_script
 
 
@@ -118,7 +120,7 @@ def test_gold_kind_and_trim():
 
 
 def test_speaker_accuracy_counts_found_and_correct_quotes(tmp_path):
-    from pipeline.evaluate_speakers import evaluate_speaker_predictions
+    from pipeline.eval.speakers import evaluate_speaker_predictions
 
     t = GOLD_TEXT
     gold = tmp_path / "gold.jsonl"

@@ -140,7 +140,7 @@ def test_saved_quotes_relabel_stances_without_retagging(tmp_path, tiny_stance_mo
 
 
 def test_saved_quotes_need_an_existing_run(tmp_path):
-    from pipeline.segment.saved import SavedQuotes
+    from pipeline.quotes.saved import SavedQuotes
 
     with pytest.raises(FileNotFoundError, match="segmenter.predictions"):
         SavedQuotes.from_predictions(str(tmp_path / "nothing"))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from faults import ATTRIBUTE_FAULT, SEGMENT_FAULT, STANCE_FAULT, FaultyStance
-from pipeline.runner import run_pipeline
-from pipeline.stages import Stages
+from pipeline.run.local_runner import run_pipeline
+from pipeline.run.stages import Stages
 
 # Shards of two: the stance failure shares its shard (and its stance batch) with a good document.
 DOCS = [
@@ -45,7 +45,7 @@ def _check(tables):
 
 def _faulty_stages(segmenter=None):
     from faults import faulty_attribute, faulty_find_quotes
-    from pipeline.attribute.speakers import resolve_speakers
+    from pipeline.quotes.speakers import resolve_speakers
 
     return Stages(segmenter or faulty_find_quotes, faulty_attribute, resolve_speakers, FaultyStance,
                   targets=["the plan"])

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from conftest import ROOT
-from pipeline.tagger.boundaries import apply_conventions
-from pipeline.tagger.labels import CharSpan
-from pipeline.tagger.linking import link_spans
+from pipeline.quotes.tagger.boundaries import apply_conventions
+from pipeline.quotes.tagger.labels import CharSpan
+from pipeline.quotes.tagger.linking import link_spans
 
 CASES = json.loads((ROOT / "tests" / "fixtures" / "linking_golden.json").read_text(encoding="utf-8"))
 
@@ -52,7 +52,7 @@ def test_line_breaks_are_the_regex_matches_without_its_quadratic_time():
     import random
     import re
 
-    from pipeline.tagger.boundaries import line_breaks, line_pieces
+    from pipeline.quotes.tagger.boundaries import line_breaks, line_pieces
 
     rng, pattern = random.Random(0), re.compile(r"\s*\n\s*")
     for _ in range(2000):

@@ -13,7 +13,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="property tests need the d
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pipeline.tagger.labels import CharSpan  # noqa: E402
+from pipeline.quotes.tagger.labels import CharSpan  # noqa: E402
 
 # Modest example counts keep `make test` fast; the ones below found nothing new past ~50.
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,9 +41,9 @@ def _check_offsets(text: str, quotes) -> None:
 @FAST
 @given(documents)
 def test_rules_segment_and_attribute_any_text(text):
-    from pipeline.attribute.rules import attribute_quotes
-    from pipeline.attribute.speakers import resolve_speakers
-    from pipeline.segment.rules import find_quotes
+    from pipeline.quotes.rules.attribute import attribute_quotes
+    from pipeline.quotes.speakers import resolve_speakers
+    from pipeline.quotes.rules.segment import find_quotes
 
     quotes = find_quotes(text)
     _check_offsets(text, quotes)
@@ -67,9 +67,9 @@ def text_and_spans(draw):
 @FAST
 @given(text_and_spans())
 def test_tagger_post_processing_of_any_spans_keeps_offsets_in_the_document(case):
-    from pipeline.segment.tagger import snap_to_words, to_quote_spans
-    from pipeline.tagger.boundaries import apply_conventions
-    from pipeline.tagger.linking import link_spans
+    from pipeline.quotes.tagger.quote_tagger import snap_to_words, to_quote_spans
+    from pipeline.quotes.tagger.boundaries import apply_conventions
+    from pipeline.quotes.tagger.linking import link_spans
 
     text, spans = case
     spans = [snap_to_words(text, s) for s in spans]
@@ -82,7 +82,7 @@ def test_tagger_post_processing_of_any_spans_keeps_offsets_in_the_document(case)
 @given(st.lists(st.tuples(st.integers(0, 500), st.integers(0, 600)), max_size=40),
        st.integers(-50, 650), st.integers(-50, 650))
 def test_span_index_finds_every_span_reaching_into_a_stretch(bounds, lo, hi):
-    from pipeline.tagger.linking import SpanIndex
+    from pipeline.quotes.tagger.linking import SpanIndex
 
     spans = [CharSpan(a, b, "CUE") for a, b in bounds]
     index = SpanIndex(spans, n_long=2)
@@ -98,7 +98,7 @@ record_texts = st.one_of(st.text(characters, max_size=200), documents)
                 min_size=1, max_size=8),
        st.booleans())
 def test_every_jsonl_record_gives_one_row(tmp_path_factory, records, ascii_only):
-    from pipeline.documents import load_documents
+    from pipeline.io.documents import load_documents
 
     path = tmp_path_factory.mktemp("jsonl") / "in.jsonl"
     lines = [json.dumps({"id": f"r{i}", "text": text, "targets": targets}, ensure_ascii=ascii_only)
@@ -115,7 +115,7 @@ def test_every_jsonl_record_gives_one_row(tmp_path_factory, records, ascii_only)
 @FAST
 @given(st.lists(record_texts, min_size=1, max_size=8))
 def test_every_csv_record_gives_one_row_with_its_text(tmp_path_factory, texts):
-    from pipeline.documents import load_documents
+    from pipeline.io.documents import load_documents
 
     path = tmp_path_factory.mktemp("csv") / "in.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -133,12 +133,12 @@ def test_every_csv_record_gives_one_row_with_its_text(tmp_path_factory, texts):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, min_size=1, max_size=5))
 def test_the_stages_give_one_row_per_record_and_quote_text_equals_the_document_slice(tmp_path_factory, texts):
-    from pipeline.artifacts import build_tables
-    from pipeline.attribute.rules import attribute_quotes
-    from pipeline.attribute.speakers import resolve_speakers
-    from pipeline.documents import load_documents
-    from pipeline.segment.rules import find_quotes
-    from pipeline.stages import Stages
+    from pipeline.io.artifacts import build_tables
+    from pipeline.quotes.rules.attribute import attribute_quotes
+    from pipeline.quotes.speakers import resolve_speakers
+    from pipeline.io.documents import load_documents
+    from pipeline.quotes.rules.segment import find_quotes
+    from pipeline.run.stages import Stages
 
     path = tmp_path_factory.mktemp("docs") / "in.jsonl"
     path.write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
@@ -174,9 +174,9 @@ def _snap_reference(text, span):
 @FAST
 @given(text_and_spans())
 def test_snap_to_words_matches_the_character_loop(case):
-    from pipeline.segment.tagger import snap_to_words
+    from pipeline.quotes.tagger.quote_tagger import snap_to_words
 
-    from pipeline.segment.tagger import WordRuns
+    from pipeline.quotes.tagger.quote_tagger import WordRuns
 
     text, spans = case
     runs = WordRuns(text)
@@ -188,7 +188,7 @@ def test_snapping_spans_inside_a_very_long_token_takes_linear_time():
     import time
     from types import SimpleNamespace
 
-    from pipeline.segment.tagger import QuoteTagger
+    from pipeline.quotes.tagger.quote_tagger import QuoteTagger
 
     text = "He said " + "x" * 400_000 + " here."
     spans = [CharSpan(i, i + 10, "CONTENT") for i in range(10, 400_000, 4000)]  # 100 spans in one token

@@ -81,7 +81,7 @@ def test_ray_runner_handles_an_input_without_documents(tmp_path, tiny_stance_mod
 FAULTY = {
     "segmenter": {"_target_": "faults.faulty_find_quotes", "_partial_": True},
     "attributor": {"link": {"_target_": "faults.faulty_attribute", "_partial_": True},
-                   "resolve": {"_target_": "pipeline.attribute.speakers.resolve_speakers", "_partial_": True}},
+                   "resolve": {"_target_": "pipeline.quotes.speakers.resolve_speakers", "_partial_": True}},
     "stance": {"_target_": "faults.FaultyStance"},
 }
 
@@ -91,7 +91,7 @@ def test_ray_runner_isolates_failing_documents_and_reads_results_back_from_outpu
     and the driver gets the rows back through Ray, not by reading files (the object-store path
     without ``output_uri`` is the one the other tests take)."""
     from test_isolation import _check, _corpus
-    from pipeline.ray_runner import run_pipeline_ray
+    from pipeline.run.ray_runner import run_pipeline_ray
 
     shared = tmp_path / "shared"
     tables = run_pipeline_ray(_corpus(tmp_path), tmp_path / "out", FAULTY, targets=["the plan"],
@@ -104,7 +104,7 @@ def test_ray_runner_isolates_failing_documents_and_reads_results_back_from_outpu
 
 def test_a_row_a_worker_loses_fails_the_run_loudly(tmp_path, local_ray, monkeypatch):
     import faults
-    from pipeline import ray_runner
+    from pipeline.run import ray_runner
 
     monkeypatch.setattr(ray_runner, "StageWorker", faults.DroppingWorker)
     from test_isolation import _corpus
@@ -118,7 +118,7 @@ def test_a_row_a_worker_loses_fails_the_run_loudly(tmp_path, local_ray, monkeypa
 def test_every_row_exactly_once_check_names_missing_and_repeated_positions():
     import numpy as np
 
-    from pipeline.ray_runner import LostRowsError, check_every_row_came_back
+    from pipeline.run.ray_runner import LostRowsError, check_every_row_came_back
 
     check_every_row_came_back(np.array([2, 0, 1]), 3)
     with pytest.raises(LostRowsError, match=r"3 rows for 4 input records: 2 missing \(input positions 1, 3\); "
@@ -129,7 +129,7 @@ def test_every_row_exactly_once_check_names_missing_and_repeated_positions():
 
 
 def test_relative_model_paths_are_made_absolute_before_shipping(tmp_path, monkeypatch):
-    from pipeline.ray_runner import absolute_model_paths
+    from pipeline.run.ray_runner import absolute_model_paths
 
     (tmp_path / "models" / "stance").mkdir(parents=True)
     monkeypatch.chdir(tmp_path)

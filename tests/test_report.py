@@ -15,9 +15,9 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
 from conftest import CONFIGS, ROOT
-from pipeline.artifacts import load_artifacts
-from pipeline.report import highlight, render_report, write_report, _Span
-from pipeline.speaker_summary import SUMMARY_FEATURES, summarise_speakers
+from pipeline.io.artifacts import load_artifacts
+from pipeline.report.html import highlight, render_report, write_report, _Span
+from pipeline.report.speaker_summary import SUMMARY_FEATURES, summarise_speakers
 from scripts_loader import load_script
 from test_speaker_summary import make_run
 

@@ -13,7 +13,7 @@ import pytest
 from datasets import Dataset, load_from_disk
 
 from conftest import ROOT
-from pipeline.shards import PlanMismatch, ShardStore
+from pipeline.io.shards import PlanMismatch, ShardStore
 
 
 def _write_corpus(path, n=60):
@@ -83,14 +83,14 @@ def test_resuming_with_other_input_is_refused(tmp_path):
 
 
 def test_a_shard_without_quotes_is_saved_loadable_and_merged(tmp_path):
-    from pipeline.artifacts import build_tables
-    from pipeline.stages import add_quotes
-    from pipeline.documents import load_documents
+    from pipeline.io.artifacts import build_tables
+    from pipeline.run.stages import add_quotes
+    from pipeline.io.documents import load_documents
 
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "quiet", "text": "No one was quoted here."}\n'
                       '{"id": "loud", "text": "“Yes,” she said."}\n', encoding="utf-8")
-    from pipeline.segment.rules import find_quotes
+    from pipeline.quotes.rules.segment import find_quotes
 
     documents = add_quotes(load_documents(source), find_quotes)
     store = ShardStore(tmp_path / "out", n_documents=2, shard_size=1, input_fingerprint="a", config_fingerprint="c")
@@ -111,10 +111,10 @@ class _Killed(Exception):
 
 def _stages(kill_after: int | None = None):
     from faults import FaultyStance
-    from pipeline.attribute.rules import attribute_quotes
-    from pipeline.attribute.speakers import resolve_speakers
-    from pipeline.segment.rules import find_quotes
-    from pipeline.stages import Stages
+    from pipeline.quotes.rules.attribute import attribute_quotes
+    from pipeline.quotes.speakers import resolve_speakers
+    from pipeline.quotes.rules.segment import find_quotes
+    from pipeline.run.stages import Stages
 
     class Stoppable(Stages):
         done = 0
@@ -138,7 +138,7 @@ def _write_records(path, **changes):
 @pytest.mark.parametrize("change", [{"targets": ["another target"]}, {"outlet": "Weekly"}],
                          ids=["targets", "meta"])
 def test_resume_is_refused_when_a_records_targets_or_meta_changed(tmp_path, change):
-    from pipeline.runner import run_pipeline
+    from pipeline.run.local_runner import run_pipeline
 
     corpus, out = tmp_path / "in.jsonl", tmp_path / "out"
     _write_records(corpus)

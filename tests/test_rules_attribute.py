@@ -1,13 +1,14 @@
-"""Tests for rule-based attribution (pipeline.attribute.rules).
+"""Tests for rule-based attribution (pipeline.quotes.rules.attribute).
 
 All snippets are invented for these tests.
 """
 
 from __future__ import annotations
 
-from pipeline.attribute.rules import REPORTING_VERBS, attribute_quotes
-from pipeline.segment.rules import find_quotes
-from pipeline.spans import QuoteSpan
+from pipeline.quotes.lexicon import REPORTING_VERBS
+from pipeline.quotes.rules.attribute import attribute_quotes
+from pipeline.quotes.rules.segment import find_quotes
+from pipeline.quotes.spans import QuoteSpan
 
 
 def run(text: str) -> list[QuoteSpan]:

@@ -1,4 +1,4 @@
-"""Tests for the rule-based quote finder (pipeline.segment.rules).
+"""Tests for the rule-based quote finder (pipeline.quotes.rules.segment).
 
 All snippets are invented for these tests.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline.segment.rules import find_quotes
+from pipeline.quotes.rules.segment import find_quotes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -1,4 +1,4 @@
-"""Tests for speaker resolution (pipeline.attribute.speakers).
+"""Tests for speaker resolution (pipeline.quotes.speakers).
 
 All snippets are invented for these tests.
 """
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.attribute.rules import attribute_quotes
-from pipeline.attribute.speakers import resolve_speakers
-from pipeline.segment.rules import find_quotes
-from pipeline.spans import QuoteSpan
+from pipeline.quotes.rules.attribute import attribute_quotes
+from pipeline.quotes.speakers import resolve_speakers
+from pipeline.quotes.rules.segment import find_quotes
+from pipeline.quotes.spans import QuoteSpan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

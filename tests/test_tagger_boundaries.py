@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.tagger.boundaries import (
+from pipeline.quotes.tagger.boundaries import (
     apply_conventions,
     drop_leading_preposition,
     drop_speaker_label,
@@ -11,8 +11,8 @@ from pipeline.tagger.boundaries import (
     signed_quote,
     split_at_paragraphs,
 )
-from pipeline.tagger.labels import CharSpan
-from pipeline.tagger.linking import LinkedContent
+from pipeline.quotes.tagger.labels import CharSpan
+from pipeline.quotes.tagger.linking import LinkedContent
 
 
 def at(text: str, needle: str, label: str) -> CharSpan:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.tagger.decode import decode_windows, merge_windows, viterbi
-from pipeline.tagger.labels import CharSpan, document_labels, encode_document, label_layers, make_windows
+from pipeline.quotes.tagger.decode import decode_windows, merge_windows, viterbi
+from pipeline.quotes.tagger.labels import CharSpan, document_labels, encode_document, label_layers, make_windows
 
 WORDS = ("Voters in the valley were asked about the new dam and most of them seemed unsure about it "
          "while the engineers said that the dam would hold back the spring floods for many years to come "
@@ -109,8 +109,8 @@ def test_viterbi_never_continues_a_span_of_another_type():
 
 
 def test_spans_split_inside_a_word_snap_to_whole_words():
-    from pipeline.segment.tagger import snap_to_words
-    from pipeline.tagger.labels import CharSpan
+    from pipeline.quotes.tagger.quote_tagger import snap_to_words
+    from pipeline.quotes.tagger.labels import CharSpan
 
     text = "Council approves bike lanes"
     cue = snap_to_words(text, CharSpan(8, 15, "CUE"))  # "approve"

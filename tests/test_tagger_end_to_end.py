@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.spans import KINDS, QuoteSpan
+from pipeline.quotes.spans import KINDS, QuoteSpan
 
 DOCS = {
     "harbour": (
@@ -131,7 +131,7 @@ def test_training_can_continue_from_a_saved_tagger_in_fp32(trained):
     """``model.name_or_path=<tagger checkpoint>`` continues training it: heads kept, fp32 weights."""
     import torch
 
-    from pipeline.tagger.model import build_tagger_model, load_tagger_model
+    from pipeline.quotes.tagger.model import build_tagger_model, load_tagger_model
 
     model_dir = trained[0] / "model"
     continued = build_tagger_model(str(model_dir))
@@ -142,7 +142,7 @@ def test_training_can_continue_from_a_saved_tagger_in_fp32(trained):
 
 
 def test_tagger_returns_quote_spans_whose_offsets_point_at_the_text(trained):
-    from pipeline.segment.tagger import QuoteTagger
+    from pipeline.quotes.tagger.quote_tagger import QuoteTagger
 
     tagger = QuoteTagger.from_pretrained(str(trained[0] / "model"), window=32, stride=16, batch_size=4,
                                          progress=False)
@@ -164,10 +164,10 @@ def test_tagger_returns_quote_spans_whose_offsets_point_at_the_text(trained):
 
 
 def test_linked_spans_become_quotes_with_kinds_and_rules_fill_missing_sources():
-    from pipeline.attribute.tagger import keep_or_attribute
-    from pipeline.segment.tagger import to_quote_spans
-    from pipeline.tagger.labels import CharSpan
-    from pipeline.tagger.linking import LinkedContent
+    from pipeline.quotes.tagger.fallback import keep_or_attribute
+    from pipeline.quotes.tagger.quote_tagger import to_quote_spans
+    from pipeline.quotes.tagger.labels import CharSpan
+    from pipeline.quotes.tagger.linking import LinkedContent
 
     text = DOCS["harbour"]
 
@@ -219,7 +219,7 @@ def test_averaging_two_taggers_gives_the_mean_weights_and_scores_dev(trained, tm
     """``scripts/average_taggers.py``: the soup's weights are the mean of its inputs (fp16)."""
     import torch
 
-    from pipeline.tagger.model import load_tagger_model
+    from pipeline.quotes.tagger.model import load_tagger_model
     from scripts_loader import compose_run_config, load_script
 
     first = trained[0] / "model"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.tagger.labels import CharSpan
-from pipeline.tagger.linking import link_spans
+from pipeline.quotes.tagger.labels import CharSpan
+from pipeline.quotes.tagger.linking import link_spans
 
 
 def at(text: str, needle: str, label: str, nth: int = 0) -> CharSpan:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.tagger.decode import decode_windows
-from pipeline.tagger.labels import (
+from pipeline.quotes.tagger.decode import decode_windows
+from pipeline.quotes.tagger.labels import (
     IGNORE,
     CharSpan,
     document_labels,

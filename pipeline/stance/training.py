@@ -25,7 +25,7 @@ from transformers import (
     set_seed,
 )
 
-from pipeline.metrics import stance_metrics
+from pipeline.eval.metrics import stance_metrics
 from pipeline.models import resolve_model_path, save_fp16
 from pipeline.stance.calibration import calibrate
 from pipeline.stance.classifier import StanceClassifier

@@ -1,1 +1,0 @@
-"""Quote attribution: reporting cues, speaker mentions and canonical speakers."""

@@ -1,0 +1,1 @@
+"""Scoring runs and models against gold: quotes, speakers, stance, entity stance, metrics."""

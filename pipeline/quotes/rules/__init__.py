@@ -1,0 +1,1 @@
+"""The weight-free rules: quote segmentation (``segment``) and attribution (``attribute``)."""

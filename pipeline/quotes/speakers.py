@@ -1,0 +1,523 @@
+"""Speaker resolution: map each quote's speaker mention to a canonical name.
+
+``resolve_speakers(text, quotes)`` sets ``QuoteSpan.speaker``:
+
+* A named mention ("Chinese President Xi Jinping", "President Xi", "Xi") is merged
+  with the name variants of the same document and becomes the fullest variant
+  with titles, roles and nationality adjectives stripped ("Xi Jinping").  When a
+  short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin"),
+  the most recently mentioned one wins.  Organisation names ("the Foreign
+  Ministry", "Kremlin") are kept as written, minus a leading "the".
+* A pronoun resolves to the most recent compatible entity mentioned before it:
+  he/she/I to a person, gender-checked when the gender can be told (a title such
+  as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first name, or an
+  earlier he/she that referred to that person); they/we to an organisation.
+* A description resolves by its head noun: "the minister" to the most recent
+  person whose title or apposition has "minister"; "the ministry"/"the company" to
+  the most recent organisation with that word (or, for company/firm, a corporate
+  suffix) in its name.  A definite description with no such person ("the
+  campaigner", "the union leader") is the person mentioned last, within
+  ``_DESCRIPTION_REACH`` characters, unless its role speaks for someone else ("the
+  spokeswoman").
+* Lower-case roles in front of a name are roles, not name ("county engineer Tomas
+  Lindqvist" -> "Tomas Lindqvist"); a name that only qualifies a description
+  ("analysts at Crestline Bank", "a spokesman for Nordholm") is not the speaker's.
+* Otherwise the speaker stays ``None``; a name is never invented.
+
+Persons are found in the text itself, not only in quote mentions: capitalised
+sequences with a title, with a role apposition ("Wang Yi, China's foreign
+minister,"), as subjects of reporting verbs, or of two or more words not after a
+place preposition ("in New York").  Mentions inside direct quotes count as name
+variants but do not make a person "most recent", so ``“I met Lavrov,” he said``
+does not resolve "he" to Lavrov.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+
+from pipeline.quotes.lexicon import (
+    ADVB,
+    APPOS,
+    DESCRIPTION_RE,
+    NAME_PARTICLES,
+    NAME_RE,
+    ROLE_NOUNS,
+    VERB_ALT,
+    trim_mention,
+)
+from pipeline.quotes.spans import QuoteSpan
+
+#: Words stripped from the front of a person name (matched case-insensitively).
+TITLES = frozenset(
+    """president vice prime minister foreign deputy mr. mr mrs. mrs ms. ms miss
+    madam dr. dr senator sen. rep. representative gov. governor chancellor secretary
+    chief executive premier mayor ambassador general gen. king queen prince princess
+    pope judge spokesman spokeswoman spokesperson chairman chairwoman ceo state
+    defence defense finance trade interior environment energy economy climate health
+    education agriculture commerce justice councillor councilor councilman
+    councilwoman commissioner director professor prof. sir dame lord lady former
+    acting interim envoy official leader opposition party lawmaker activist
+    economist analyst negotiator headteacher nurse engineer coach captain bishop
+    archbishop rabbi imam pastor reverend rev. detective sergeant sgt. lieutenant lt.
+    colonel col. admiral attorney lawyer businessman businesswoman campaigner""".split()
+)
+NATIONALITIES = frozenset(
+    """chinese russian american british french german japanese indian ukrainian
+    us u.s. eu european canadian australian brazilian mexican italian spanish korean
+    south north turkish iranian israeli polish dutch swedish norwegian danish
+    finnish belgian swiss austrian greek egyptian saudi nigerian kenyan pakistani
+    indonesian vietnamese thai filipino argentine chilean colombian irish scottish
+    welsh english african asian western eastern""".split()
+)
+ORG_WORDS = frozenset(
+    """ministry council commission company corp corp. corporation inc inc. ltd ltd.
+    group bank party union agency government kremlin association committee
+    department office institute university federation organisation organization
+    authority parliament congress senate assembly coalition alliance network times
+    post news reuters motors industries holdings technologies systems energy
+    airlines foundation fund board court police army navy service house cabinet
+    administration secretariat duma""".split()
+)
+_CORPORATE = frozenset("company corp corp. corporation inc inc. ltd ltd. group motors industries holdings technologies systems airlines plc llc".split())
+_ORG_HEADS = frozenset(
+    """company firm ministry government council committee agency group organisation
+    organization union department office administration cabinet party bank
+    association kremlin coalition alliance federation institute delegation
+    authorities police""".split()
+)
+_MALE_WORDS = frozenset("mr mr. king prince lord sir spokesman chairman councilman businessman congressman husband father son brother".split())
+_FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame spokeswoman chairwoman councilwoman businesswoman congresswoman wife mother daughter sister".split())
+_MALE_FIRST = frozenset("john james david michael robert william thomas peter paul mark george richard daniel sergei sergey dmitry vladimir ivan alexei andrei igor li wei hans pierre jean luis carlos jose ahmed mohammed ali omar".split())
+_FEMALE_FIRST = frozenset("mary maria anna elena olga natalia svetlana irina sarah emma laura julia sophie claire marie ursula angela hannah rachel emily jennifer linda susan karen helen fatima aisha mei lin".split())
+_PLACE_PREPS = frozenset("in at from to into near across via of toward towards outside inside around".split())
+#: Capitalised words that open a sentence or clause but never a name: "Regarding Russia's war,
+#: he said" is not a person "Regarding Russia"; a mention that starts with one names no speaker.
+_NOT_NAME_LEADS = frozenset("""regarding concerning following referring commenting speaking asked
+    according citing turning responding addressing writing asked amid during despite unlike like
+    given including in on at as of for from with without under over by to after before since
+    while when if although though upon until throughout toward towards across against within
+    beyond behind around near outside inside via per except besides among amongst""".split())
+#: No-break and narrow spaces are spaces in names ("Dmitry\u00a0Medvedev"); same length, so
+#: offsets do not move.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
+#: "The National Health Agency (NHA)": a name with its acronym in brackets.
+_ACRONYM_RE = re.compile(rf"({NAME_RE.pattern})[ \t]*\(([A-Z][A-Z&.]{{1,7}})\)")
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+_PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+
+_ROLE_APPOS_RE = re.compile(rf"[ \t]*({APPOS})")
+_SUBJ_OF_VERB_RE = re.compile(rf"(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}(?:{VERB_ALT})\b")
+_PRONOUN_EVENT_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
+_ROLE_SET = frozenset(ROLE_NOUNS)
+_NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association of Manufacturers"
+_PARTICLES = frozenset(NAME_PARTICLES)
+_PREPOSITIONS = frozenset("for of at from in by with on to".split())
+_DETERMINERS = frozenset("the a an".split())
+#: A definite description ("the campaigner") with no entity of that role is the most recent
+#: person mentioned at most this many characters before it.
+_DESCRIPTION_REACH = 250
+#: Roles that speak for someone else: "the spokeswoman" is not the person just mentioned.
+_PROXY_ROLES = frozenset("""spokesman spokeswoman spokesperson official aide adviser advisor
+    representative lawyer attorney source""".split())
+
+
+@dataclass
+class _Entity:
+    """A person or organisation seen in the document."""
+
+    name: str  # canonical name
+    is_org: bool
+    gender: str | None = None  # "m" | "f" | None
+    roles: set[str] = field(default_factory=set)
+    last_seen: int = -1  # position of the latest mention outside direct quotes
+
+
+def _tokens(mention: str) -> list[str]:
+    return mention.split()
+
+
+def _is_lead(token: str) -> bool:
+    """A capitalised word that opens a clause and is never part of a name ("Regarding")."""
+    return token[:1].isupper() and token.lower().strip(",") in _NOT_NAME_LEADS
+
+
+def _skip_leads(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start`` past leading clause openers: "Regarding Russia" -> "Russia"."""
+    for tok in re.finditer(r"\S+", text[start:end]):
+        if not _is_lead(tok.group()):
+            return start + tok.start(), end
+    return end, end
+
+
+def _strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split leading titles/nationalities from the name proper."""
+    i = 0
+    while i < len(tokens) and (tokens[i].lower() in TITLES or tokens[i].lower() in NATIONALITIES):
+        i += 1
+    return tokens[:i], tokens[i:]
+
+
+def _is_org(tokens: list[str]) -> bool:
+    return any(t.lower().strip(".,") in ORG_WORDS for t in tokens) or (
+        len(tokens) == 1 and tokens[0].isupper() and 2 <= len(tokens[0]) <= 6
+        and tokens[0].lower() not in TITLES)
+
+
+def _org_name(mention: str) -> str:
+    return re.sub(r"^(?:[Tt]he)\s+", "", mention)
+
+
+def _gender_of(words: list[str], core: list[str]) -> str | None:
+    low = {w.lower().strip(",.") for w in words} | {w.lower() for w in words}
+    if low & _FEMALE_WORDS:
+        return "f"
+    if low & _MALE_WORDS:
+        return "m"
+    if len(core) >= 2:
+        first = core[0].lower()
+        if first in _FEMALE_FIRST:
+            return "f"
+        if first in _MALE_FIRST:
+            return "m"
+    return None
+
+
+@dataclass
+class _Occ:
+    """One capitalised-name occurrence in the text."""
+
+    start: int
+    end: int
+    core: tuple[str, ...]
+    titles: list[str]
+    appos: str
+    is_org: bool
+    evidence: bool  # title, role apposition or subject of a reporting verb
+
+
+def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
+    """All name occurrences with the evidence that they are persons or organisations."""
+    occs: list[_Occ] = []
+    for m in NAME_RE.finditer(text):
+        span = trim_mention(text, m.start(), m.end())
+        if span is None:
+            continue
+        s, e = _skip_leads(text, *span)
+        if s >= e:
+            continue
+        if re.fullmatch(r"(?i)he|she|they|we|i|it", text[s:e]):
+            continue  # a sentence-initial pronoun, not a name
+        toks = _tokens(text[s:e])
+        titles, core = _strip_titles(toks)
+        if not core:
+            continue
+        is_org = _is_org(toks)
+        ap = _ROLE_APPOS_RE.match(text, e, min(len(text), e + 100))
+        appos = ""
+        if ap and (set(re.findall(r"[a-z]+", ap.group(1).lower())) & (_ROLE_SET | _MALE_WORDS | _FEMALE_WORDS)
+                   or re.match(r",[ \t]*who\b", ap.group(1))):
+            appos = ap.group(1)
+        subj = bool(_SUBJ_OF_VERB_RE.match(text, e, min(len(text), e + 120)))
+        prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
+        after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        evidence = bool(titles) or bool(appos) or subj or (s, e) in mention_spans or (
+            len(core) >= 2 and not after_place)
+        occs.append(_Occ(s, e, tuple(core), titles, appos, is_org, evidence))
+    return occs
+
+
+def _description_head(mention: str) -> str | None:
+    """Head noun of "the Chinese foreign minister" / "a spokeswoman for the ministry" /
+    "the union leader": the last role noun before any preposition."""
+    words = re.findall(r"[\w’'-]+", mention.lower())
+    head = None
+    for w in words[1:]:
+        if w in _PREPOSITIONS:
+            break
+        for cand in (w, w[:-1] if w.endswith("s") else w):
+            if cand in _ROLE_SET:
+                head = cand
+                break
+    return head
+
+
+def _last_noun(mention: str) -> str | None:
+    """``the businessman`` -> ``businessman``: the last lower-case word before a preposition."""
+    words = []
+    for w in re.findall(r"[\w’'-]+", mention)[1:]:
+        if w.lower() in _PREPOSITIONS:
+            break
+        words.append(w)
+    return words[-1] if words and words[-1].islower() else None
+
+
+def _names_a_person(head: str) -> bool:
+    """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
+    "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
+    person = head in _ROLE_SET or head in TITLES or head in _MALE_WORDS or head in _FEMALE_WORDS
+    return person and head not in ORG_WORDS and head not in _ORG_HEADS and head not in _PROXY_ROLES
+
+
+def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
+    """``County engineer Tomas Lindqvist`` -> (``County engineer``, ``Tomas Lindqvist``).
+
+    The name proper is what follows the last lower-case word.  ``None`` when the mention does
+    not end in a name, or the name only qualifies a description (``analysts at Crestline
+    Bank``, ``a spokesman for the line Nordholm``): then it is not the speaker's name.
+    """
+    def inside_name(i: int) -> bool:  # "Association of Manufacturers", "Ursula von der Leyen"
+        if toks[i] in _PARTICLES:
+            return True
+        return toks[i] in _NAME_GLUE and 0 < i < len(toks) - 1 and toks[i - 1][:1].isupper() \
+            and toks[i + 1][:1].isupper()
+
+    lower = [i for i, t in enumerate(toks) if t[:1].islower() and not inside_name(i)]
+    if not lower:
+        return [], toks
+    last = lower[-1]
+    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in lower):
+        return None
+    return toks[:last + 1], toks[last + 1:]
+
+
+def _person_of_organisation(toks: list[str]) -> list[str] | None:
+    """``Economist Peter Novak of Crestline Bank`` -> ``Economist Peter Novak``.
+
+    A titled or two-word person name followed by "of"/"at" and an organisation is that person;
+    ``None`` when the mention is not of that shape ("Bank of England", "Secretary of State").
+    """
+    for i, tok in enumerate(toks):
+        if tok in ("of", "at") and 0 < i < len(toks) - 1:
+            head, tail = toks[:i], [t for t in toks[i + 1:] if t != "the"]
+            titles, core = _strip_titles(head)
+            if core and (titles or len(core) >= 2) and not _is_org(head) and tail and _is_org(tail) \
+                    and all(t[:1].isupper() for t in core):
+                return head
+            return None
+    return None
+
+
+class _Resolver:
+    """Walks the document in order, tracking the most recent compatible entities."""
+
+    def __init__(self, text: str, quotes: list[QuoteSpan]) -> None:
+        self.text = text
+        self.direct = sorted((q.start, q.end) for q in quotes if q.kind == "direct")
+        self.direct_starts = [a for a, _ in self.direct]
+        self.mention_starts = {q.speaker_start for q in quotes if q.speaker_start is not None}
+        spans = {(q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None}
+        occs = _occurrences(text, spans)
+        self.entities: dict[str, _Entity] = {}
+        persons = [o for o in occs if not o.is_org and o.evidence]
+        self.full_names = {o.core for o in persons if len(o.core) >= 2}
+        # Occurrences that count: organisations, evidenced persons, and bare
+        # tokens that are a variant of an evidenced full name ("Han").
+        self.occs: list[_Occ] = []
+        # "The National Health Agency (NHA)": later "the NHA" is the same organisation.
+        self.acronyms = {m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
+                         if _is_org(_tokens(m.group(1)))}
+        for o in occs:
+            if o.is_org:
+                name = self._org_key(o)
+                self.entities.setdefault(name, _Entity(name, True))
+                self.occs.append(o)
+            elif o.evidence or self._full_for(o.core, o.start, peek=True):
+                self.occs.append(o)  # a person; its cluster is chosen during the walk
+
+    # -- name clustering ---------------------------------------------------
+    def _full_for(self, core: tuple[str, ...], pos: int, peek: bool = False) -> tuple[str, ...] | None:
+        """The fullest known name that ``core`` is a variant of."""
+        cands = []
+        for f in self.full_names:
+            if len(f) < len(core):
+                continue
+            if len(core) == 1 and core[0] in (f[0], f[-1]):
+                cands.append(f)
+            elif any(f[i:i + len(core)] == core for i in range(len(f) - len(core) + 1)):
+                cands.append(f)
+        if not cands:
+            return None
+        if peek:
+            return cands[0]
+        longest = max(len(c) for c in cands)
+        cands = [c for c in cands if len(c) == longest]
+
+        def recency(c: tuple[str, ...]) -> tuple[int, str]:
+            ent = self.entities.get(" ".join(c))
+            return (ent.last_seen if ent and ent.last_seen <= pos else -1, " ".join(c))
+
+        return max(cands, key=recency)
+
+    def _person(self, o: _Occ) -> _Entity:
+        full = self._full_for(o.core, o.start) or o.core
+        name = " ".join(full)
+        ent = self.entities.setdefault(name, _Entity(name, False))
+        words = o.titles + re.findall(r"[\w.]+", o.appos)
+        ent.roles |= {w.lower() for w in words}
+        ent.gender = ent.gender or _gender_of(words, list(full))
+        return ent
+
+    def _in_direct(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.direct_starts, pos) - 1
+        return k >= 0 and pos < self.direct[k][1]
+
+    # -- resolution --------------------------------------------------------
+    def _recent(self, pred, before: int) -> _Entity | None:
+        best = None
+        for ent in self.entities.values():
+            if 0 <= ent.last_seen <= before and pred(ent) and (best is None or ent.last_seen > best.last_seen):
+                best = ent
+        return best
+
+    def _resolve_pronoun(self, word: str, pos: int) -> _Entity | None:
+        w = word.lower()
+        if w in ("they", "we"):
+            return self._recent(lambda e: e.is_org, pos)
+        gender = _PERSON_PRONOUNS.get(w)
+        ent = self._recent(lambda e: not e.is_org and (gender is None or e.gender in (None, gender)), pos)
+        if ent is not None and gender and ent.gender is None:
+            ent.gender = gender  # learn from pronoun use
+        return ent
+
+    def _resolve_description(self, mention: str, pos: int) -> _Entity | None:
+        head = _description_head(mention) or _last_noun(mention)
+        if head is None or head in ("statement", "report", "source"):
+            return None
+        if head in _ORG_HEADS:
+            def org_ok(e: _Entity) -> bool:
+                low = e.name.lower()
+                if head in ("company", "firm"):
+                    return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
+                return e.is_org and head in low
+            return self._recent(org_ok, pos)
+        gender = _gender_of([head], [])
+        ent = self._recent(lambda e: not e.is_org and head in e.roles
+                           and (gender is None or e.gender in (None, gender)), pos)
+        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head):
+            # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
+            ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
+                               and (gender is None or e.gender in (None, gender)), pos)
+        return ent
+
+    def _antecedent(self, pos: int) -> _Entity | None:
+        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said"."""
+        best = None
+        for o in self.occs:
+            if o.end <= pos and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:pos]):
+                best = o
+        if best is None:
+            return None
+        return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+
+    def _org_key(self, o: _Occ) -> str:
+        name = _org_name(self.text[o.start:o.end])
+        return self.acronyms.get(name, name)
+
+    def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
+        mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
+        if re.fullmatch(r"(?i)he|she|they|we|i", mention):
+            return self._resolve_pronoun(mention, pos)
+        if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
+            return self._antecedent(pos)
+        mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
+        toks = _tokens(mention)
+        if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
+            return None
+        if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
+                and toks[1][:1].isupper():
+            toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
+            mention = " ".join(toks)
+        person_of = _person_of_organisation(toks)
+        if person_of is not None:  # "Economist Peter Novak of Crestline Bank"
+            toks = person_of
+            mention = " ".join(toks)
+        if DESCRIPTION_RE.fullmatch(mention):
+            if not (toks[0].lower() == "the" and toks[1][:1].isupper()
+                    and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:])):
+                return self._resolve_description(mention, pos)
+            toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
+            mention = " ".join(toks)
+        split = _split_role_prefix(toks)
+        if split is None:  # "the businessman", "an official at the agency": no name in it
+            return self._resolve_description(mention, pos)
+        roles, toks = split
+        mention = " ".join(toks)
+        titles, core = _strip_titles(toks)
+        titles = roles + titles
+        if _is_org(toks):
+            name = _org_name(mention)
+            name = self.acronyms.get(name, name)
+            return self.entities.setdefault(name, _Entity(name, True))
+        if not core:  # "the President" written as a bare title
+            return self._resolve_description("the " + titles[-1], pos)
+        occ = _Occ(pos, pos + len(mention), tuple(core), titles, "", False, True)
+        return self._person(occ)
+
+    def run(self, quotes: list[QuoteSpan]) -> list[str | None]:
+        events: list[tuple[int, int, object]] = []
+        for o in self.occs:
+            events.append((o.start, 0, o))
+        for m in _PRONOUN_EVENT_RE.finditer(self.text):
+            events.append((m.start(), 1, m.group()))
+        for i, q in enumerate(quotes):
+            if q.speaker_mention is not None and q.speaker_start is not None:
+                events.append((q.speaker_start, 2, i))
+        events.sort(key=lambda ev: (ev[0], ev[1]))
+        result: list[str | None] = [None] * len(quotes)
+        cache: dict[tuple[int, int], _Entity | None] = {}
+        for pos, kind, payload in events:
+            if kind == 0:
+                o = payload
+                ent = self.entities[self._org_key(o)] if o.is_org else self._person(o)
+                if not self._in_direct(pos):
+                    ent.last_seen = pos
+            elif kind == 1:
+                if not self._in_direct(pos) and pos not in self.mention_starts:
+                    ent = self._resolve_pronoun(payload, pos)
+                    if ent is not None:
+                        ent.last_seen = pos
+            else:
+                q = quotes[payload]
+                key = (q.speaker_start, q.speaker_end)
+                if key not in cache:  # a mention shared by several quotes resolves once
+                    cache[key] = self._resolve_mention(q)
+                ent = cache[key]
+                if ent is not None:
+                    result[payload] = ent.name
+                    ent.last_seen = max(ent.last_seen, pos)
+        return result
+
+
+_APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+
+
+def _name_part(mention: str, start: int) -> tuple[str, int]:
+    """The part of a mention with an apposition that names the speaker, and where it starts.
+
+    Learned source spans keep appositions ("Rosa Delgado, who sponsored the proposal",
+    "Translink's chief executive, Samuel Park"): take the first part that reads as a name,
+    else the first part.
+    """
+    parts, offset = [], 0
+    for match in _APPOSITION_RE.finditer(mention):
+        parts.append((mention[offset:match.start()], offset))
+        offset = match.end()
+    parts.append((mention[offset:], offset))
+    parts = [(p, o) for p, o in parts if p.strip()]
+    if len(parts) < 2:
+        return mention, start
+    for part, at in parts:
+        if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
+                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]):
+            return part, start + at
+    return parts[0][0], start + parts[0][1]
+
+
+def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Return copies of ``quotes`` (same order) with ``speaker`` set (see module docstring)."""
+    text = text.translate(_SPACES)
+    names = _Resolver(text, quotes).run(quotes)
+    return [replace(q, speaker=name) for q, name in zip(quotes, names)]

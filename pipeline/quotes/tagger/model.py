@@ -1,0 +1,75 @@
+"""The two-layer quote tagger: one encoder, one linear head per label layer.
+
+It is a plain ``AutoModelForTokenClassification`` whose ``num_labels`` is the sum of the
+layers' tag counts; each layer owns a slice of the logits and gets its own softmax (in the
+loss and in decoding).  So any encoder a user points ``model.name_or_path`` at works, the
+checkpoint is an ordinary ``save_pretrained`` folder (fp16 safetensors via
+:func:`pipeline.models.save_fp16`), and the config carries the label maps: ``id2label`` names
+every column ``layer:tag`` and ``quote_label_layers`` maps each layer to its tag list.
+"""
+
+from __future__ import annotations
+
+
+import torch
+from torch.nn import functional as F
+from transformers import AutoConfig, AutoModelForTokenClassification
+
+from pipeline.models import inference_dtype, resolve_checkpoint, resolve_model_path
+from pipeline.quotes.tagger.decode import layer_slices
+from pipeline.quotes.tagger.labels import IGNORE, flat_id2label, label_layers
+
+CONFIG_KEY = "quote_label_layers"
+
+
+def build_tagger_model(name_or_path: str, layers: dict[str, list[str]] | None = None):
+    """A tagger to train, in fp32: new heads on a pretrained encoder, or, given a tagger
+    checkpoint with the same label layers, that checkpoint (to continue training it)."""
+    layers = layers or label_layers()
+    path = resolve_model_path(name_or_path)
+    id2label = flat_id2label(layers)
+    config = AutoConfig.from_pretrained(path, num_labels=len(id2label), id2label=id2label,
+                                        label2id={v: k for k, v in id2label.items()})
+    setattr(config, CONFIG_KEY, {name: list(tags) for name, tags in layers.items()})
+    return AutoModelForTokenClassification.from_pretrained(path, config=config, dtype=torch.float32)
+
+
+def tagger_layers(model) -> dict[str, list[str]]:
+    """The label layers stored in a tagger's config."""
+    layers = getattr(model.config, CONFIG_KEY, None)
+    if not layers:
+        raise ValueError(f"{type(model).__name__} config has no {CONFIG_KEY!r}: not a quote tagger checkpoint")
+    return {name: list(tags) for name, tags in layers.items()}
+
+
+def load_tagger_model(name_or_path: str, dtype: str = "auto"):
+    """Load a saved tagger (fp16 on disk) for inference in ``dtype`` (see
+    :func:`pipeline.models.inference_dtype`)."""
+    path = resolve_checkpoint(name_or_path, "quote tagger", "scripts/train_quotes.py", "segmenter.name_or_path")
+    model = AutoModelForTokenClassification.from_pretrained(path, dtype=inference_dtype(dtype))
+    tagger_layers(model)  # fail early on a checkpoint that is not a tagger
+    return model.eval()
+
+
+class LayeredTokenLoss:
+    """Cross-entropy per layer over its slice of the logits, summed over layers.
+
+    ``labels`` has shape (batch, tokens, layers) with ``IGNORE`` on special and padding
+    positions.  Passed to the Trainer as ``compute_loss_func``.
+    """
+
+    def __init__(self, layers: dict[str, list[str]]) -> None:
+        self.slices = list(layer_slices(layers).values())
+
+    def __call__(self, outputs, labels: torch.Tensor, num_items_in_batch=None) -> torch.Tensor:
+        logits = outputs["logits"] if isinstance(outputs, dict) else outputs[0]
+        total = logits.new_zeros(())
+        for layer, cols in enumerate(self.slices):
+            target = labels[..., layer].reshape(-1)
+            total = total + F.cross_entropy(logits[..., cols].reshape(-1, cols.stop - cols.start).float(),
+                                            target, ignore_index=IGNORE, reduction="sum")
+        if num_items_in_batch is not None:
+            # The Trainer counts labelled positions over all layers: this is the mean per
+            # (token, layer), scaled for gradient accumulation.
+            return total / num_items_in_batch
+        return total / (labels != IGNORE).sum().clamp(min=1)

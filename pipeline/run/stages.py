@@ -1,0 +1,226 @@
+"""The pipeline stages, each a function from the documents table to the documents table.
+
+    load_documents -> add_quotes -> add_attributions -> add_stances -> write_artifacts
+
+Each stage states the columns it needs and the ones it adds or fills.  A stage that fails on
+one document (an exception, or offsets outside its text) turns that document into an error row
+(``status="error"``, ``error`` naming the stage and the message, no quotes) and goes on with
+the others, so one bad document never stops a run.  Quotes travel inside
+the documents table (a ``quotes`` list column of :class:`pipeline.quotes.spans.QuoteSpan` records)
+until the writer flattens them into one row per quote.  Stages know nothing about Hydra or
+files; the segmenter, attributor and classifier are passed in already built.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Sequence
+
+from datasets import Dataset, Features, Value, concatenate_datasets
+
+from pipeline.io.documents import DOCUMENT_FEATURES
+from pipeline.quotes.spans import QuoteSpan
+from pipeline.stance.classifier import StanceClassifier
+from pipeline.stance.features import quote_clause
+
+log = logging.getLogger(__name__)
+
+STANCE_FEATURES = {"target": Value("string"), "label": Value("string"), "score": Value("float32")}
+QUOTE_FEATURES = {
+    "start": Value("int64"),
+    "end": Value("int64"),
+    "kind": Value("string"),
+    "cue": Value("string"),
+    "cue_start": Value("int64"),
+    "cue_end": Value("int64"),
+    "speaker_mention": Value("string"),
+    "speaker_start": Value("int64"),
+    "speaker_end": Value("int64"),
+    "speaker": Value("string"),
+    "attribution_score": Value("float32"),
+    "stances": [STANCE_FEATURES],
+}
+DOCUMENTS_WITH_QUOTES = Features({**DOCUMENT_FEATURES, "quotes": [QUOTE_FEATURES]})
+
+FindQuotes = Callable[[str], list[QuoteSpan]]
+Attribute = Callable[[str, list[QuoteSpan]], list[QuoteSpan]]
+
+
+def empty_documents_with_quotes() -> Dataset:
+    """A documents table with no rows and every column (``map`` over no rows adds none)."""
+    return Dataset.from_dict({name: [] for name in DOCUMENTS_WITH_QUOTES}, features=DOCUMENTS_WITH_QUOTES)
+
+
+def _spans(quotes: list[dict]) -> list[QuoteSpan]:
+    return [QuoteSpan(**quote) for quote in quotes]
+
+
+def stage_error(stage: str, exc: BaseException) -> str:
+    """The ``error`` of a document a stage failed on: the stage, the exception and its message."""
+    return f"{stage} failed: {type(exc).__name__}: {exc}"
+
+
+def _failed(stage: str, row: dict, exc: Exception) -> dict:
+    log.warning("document %r: %s", row["doc_id"], stage_error(stage, exc))
+    log.debug("traceback of the %s failure on %r", stage, row["doc_id"], exc_info=exc)
+    return {"quotes": [], "status": "error", "error": stage_error(stage, exc)}
+
+
+def _checked(text: str, quotes: list[QuoteSpan]) -> list[dict]:
+    """The quotes as records, after checking every offset points into ``text``."""
+    for quote in quotes:
+        for name in ("", "cue_", "speaker_"):
+            start, end = getattr(quote, f"{name}start"), getattr(quote, f"{name}end")
+            if (start, end) != (None, None) and not (0 <= (start or 0) <= (end or 0) <= len(text)):
+                raise ValueError(f"{name or 'content '}span [{start}, {end}) is outside the "
+                                 f"document ({len(text)} characters)")
+    return [q.to_dict() for q in quotes]
+
+
+def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
+    """Segment: needs ``text``, ``status``; adds ``quotes`` (content span and kind)."""
+
+    def segment(row: dict) -> dict:
+        if row["status"] != "ok":
+            return {"quotes": []}
+        try:
+            return {"quotes": _checked(row["text"], find_quotes(row["text"]))}
+        except Exception as exc:  # one document's failure is its error row, not the run's end
+            return _failed("segment", row, exc)
+
+    return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
+                         load_from_cache_file=False)
+
+
+def add_attributions(documents: Dataset, attribute: Attribute,
+                     resolve: Callable[[str, list[QuoteSpan]], list[QuoteSpan]]) -> Dataset:
+    """Attribute: needs ``text``, ``quotes``; fills each quote's cue, source mention and speaker.
+
+    ``attribute`` links a content span to its source mention and cue; ``resolve`` turns the
+    mention into the document's canonical name for that speaker (or leaves it None).
+    """
+
+    def link(row: dict) -> dict:
+        if not row["quotes"]:
+            return {"quotes": row["quotes"]}
+        try:
+            quotes = resolve(row["text"], attribute(row["text"], _spans(row["quotes"])))
+            return {"quotes": _checked(row["text"], quotes)}
+        except Exception as exc:  # one document's failure is its error row, not the run's end
+            return _failed("attribute", row, exc)
+
+    return documents.map(link, features=DOCUMENTS_WITH_QUOTES, desc="attribute speakers",
+                         load_from_cache_file=False)
+
+
+def document_targets(row_targets: Sequence[str], config_targets: Sequence[str]) -> list[str]:
+    """Targets for one document: the configured ones, then the document's own, without repeats."""
+    seen: dict[str, None] = {}
+    for target in list(config_targets) + list(row_targets or []):
+        seen.setdefault(target.strip(), None)
+    return list(seen)
+
+
+def add_stances(documents: Dataset, classifier: StanceClassifier | None,
+                targets: Sequence[str] = ()) -> Dataset:
+    """Stance: needs ``quotes``, ``targets``; fills each quote's ``stances`` for its document's targets.
+
+    All (target, quote) pairs of the table are classified together, so batches are full and
+    length-sorted; documents without quotes or without targets cost nothing.
+    """
+    rows = documents.select_columns(["text", "targets", "quotes"]).to_list()
+    pairs: list[tuple[int, int, str]] = []  # (row, quote, target)
+    for r, row in enumerate(rows):
+        for q in range(len(row["quotes"])):
+            for target in document_targets(row["targets"], targets):
+                pairs.append((r, q, target))
+    if not pairs:
+        return documents
+    if classifier is None:
+        raise ValueError("targets were given but no stance classifier is configured")
+    if classifier.context == "clause":  # the source mention and cue carry the holder and the polarity
+        clauses = [quote_clause(rows[r]["text"], rows[r]["quotes"][q]) for r, q, _ in pairs]
+        texts, holders = [c[0] for c in clauses], [c[1] for c in clauses]
+    else:
+        texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
+        holders = None
+    predictions = classifier.predict([t for _, _, t in pairs], texts, holders=holders)
+    stances: dict[tuple[int, int], list[dict]] = {}
+    for (r, q, target), prediction in zip(pairs, predictions):
+        stances.setdefault((r, q), []).append(
+            {"target": target, "label": prediction.label, "score": prediction.score})
+
+    def fill(row: dict, index: int) -> dict:
+        quotes = row["quotes"]
+        for q, quote in enumerate(quotes):
+            quote["stances"] = stances.get((index, q), [])
+        return {"quotes": quotes}
+
+    return documents.map(fill, with_indices=True, features=DOCUMENTS_WITH_QUOTES,
+                         desc="attach stances", load_from_cache_file=False)
+
+
+Timer = Callable[[str, Callable[[], Any]], Any]
+
+
+def _untimed(name: str, work: Callable[[], Any]) -> Any:
+    return work()
+
+
+class Stages:
+    """The built components of one pipeline run: segment -> attribute -> stance over a shard.
+
+    One instance per process (the local runner) or per Ray actor, so every model is loaded
+    once.  The stance classifier is loaded on the first shard that has a quote to label.
+    Both runners call :meth:`process`; there is no second implementation of any stage.
+    """
+
+    def __init__(self, find_quotes: FindQuotes, attribute: Attribute,
+                 resolve: Callable[[str, list[QuoteSpan]], list[QuoteSpan]],
+                 load_classifier: Callable[[], StanceClassifier] | None,
+                 targets: Sequence[str] = ()) -> None:
+        self.find_quotes, self.attribute, self.resolve = find_quotes, attribute, resolve
+        self.load_classifier = load_classifier
+        self.targets = list(targets)
+        self.classifier: StanceClassifier | None = None
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Checkpoints in use (path, sha256), for the manifest."""
+        models = {}
+        if getattr(self.find_quotes, "provenance", None):
+            models["quotes"] = self.find_quotes.provenance
+        if self.classifier is not None:
+            models["stance"] = getattr(self.classifier, "provenance", {})
+        return models
+
+    def _add_stances_isolated(self, shard: Dataset) -> Dataset:
+        """:func:`add_stances` over the shard; when it fails, over each half again, so the
+        documents that fail alone become error rows and the others keep full batches."""
+        try:
+            return add_stances(shard, self.classifier, self.targets)
+        except Exception as exc:
+            if len(shard) == 1:
+                row = shard[0]
+                return shard.map(lambda _: _failed("stance", row, exc), features=DOCUMENTS_WITH_QUOTES,
+                                 load_from_cache_file=False)
+            if len(shard) == 0:
+                raise
+        half = len(shard) // 2
+        return concatenate_datasets([self._add_stances_isolated(shard.select(range(half))),
+                                     self._add_stances_isolated(shard.select(range(half, len(shard))))])
+
+    def _needs_stance(self, shard: Dataset) -> bool:
+        return any(quotes and (self.targets or targets)
+                   for quotes, targets in zip(shard["quotes"], shard["targets"]))
+
+    def process(self, shard: Dataset, timed: Timer = _untimed) -> Dataset:
+        """Run every stage over a shard of the documents table; a document a stage fails on
+        becomes an error row (see the module docstring), the others go on."""
+        shard = timed("segment", lambda: add_quotes(shard, self.find_quotes))
+        shard = timed("attribute", lambda: add_attributions(shard, self.attribute, self.resolve))
+        if self.classifier is None and self.load_classifier is not None and self._needs_stance(shard):
+            self.classifier = timed("load_stance_model", self.load_classifier)
+        if self.classifier is not None:
+            shard = timed("stance", lambda: self._add_stances_isolated(shard))
+        return shard

@@ -1,1 +1,0 @@
-"""Quote segmentation: find quote content spans and their kind."""
