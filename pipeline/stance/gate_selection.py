@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from datasets import load_from_disk
 
-from pipeline.metrics import stance_metrics
+from pipeline.eval.metrics import stance_metrics
 from pipeline.stance.calibration import softmax
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.corpora import LABELS, holders_of, mentions_of
