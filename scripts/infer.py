@@ -1,4 +1,8 @@
-"""Label the quotes in a corpus: ``python scripts/infer.py input_path=PATH output_dir=DIR [targets='[a,b]']``."""
+"""Label the quotes in a corpus: ``python scripts/infer.py input_path=PATH output_dir=DIR [targets='[a,b]']``.
+
+A thin wrapper: :func:`pipeline.run.infer.infer` builds :class:`pipeline.Pipeline` from the
+composed config (or, with ``runner=ray``, each Ray actor does) and writes ``output_dir``.
+"""
 
 import logging
 import sys
@@ -6,55 +10,16 @@ import sys
 import datasets
 import hydra
 from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from pipeline.run.components import build_stages, checkpoint_provenance, component_configs
 from pipeline.config_schema import InferConfig
 from pipeline.io.documents import InputError
-from pipeline.run.ray_runner import run_pipeline_ray
-from pipeline.run.local_runner import run_pipeline
-from pipeline.io.shards import content_config
-from pipeline.report.speaker_summary import format_speaker_summary, summarise_speakers
 from pipeline.report.quote_table import format_quote_table
+from pipeline.report.speaker_summary import format_speaker_summary, summarise_speakers
+from pipeline.run.infer import infer, resume_key  # noqa: F401  (resume_key: what a resume must match)
 
 log = logging.getLogger(__name__)
 ConfigStore.instance().store(name="infer_schema", node=InferConfig)
-
-
-def resume_key(cfg: DictConfig) -> dict:
-    """What a killed run must match to be resumed: the resolved config less display-only keys
-    (``progress``, ``show``, ...) and the sha256 of every checkpoint it uses."""
-    config = OmegaConf.to_container(cfg, resolve=True)
-    checkpoints = {name: model["sha256"] for name, model in checkpoint_provenance(component_configs(config)).items()}
-    return {"config": content_config(config), "checkpoints": checkpoints}
-
-
-def infer(cfg: DictConfig) -> dict:
-    """Run the pipeline from a composed config; returns the written tables."""
-    config = OmegaConf.to_container(cfg, resolve=True)
-    components = component_configs(config)
-    if cfg.runner.name == "ray":
-        runner = {k: v for k, v in config["runner"].items() if k != "name"}
-        return run_pipeline_ray(
-            input_path=cfg.input_path,
-            output_dir=cfg.output_dir,
-            components=components,
-            targets=list(cfg.targets),
-            export=list(cfg.export),
-            manifest={"config": config},
-            **runner,
-        )
-    if cfg.runner.name != "local":
-        raise ValueError(f"runner.name: unknown runner '{cfg.runner.name}'; expected local or ray")
-    return run_pipeline(
-        input_path=cfg.input_path,
-        output_dir=cfg.output_dir,
-        stages=build_stages(components, list(cfg.targets)),
-        export=list(cfg.export),
-        manifest={"config": config},
-        shard_size=cfg.shard_size,
-        resume_key=resume_key(cfg),
-    )
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="infer")

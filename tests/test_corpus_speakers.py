@@ -134,14 +134,14 @@ def test_grouper_scales_linearly_on_a_small_synthetic_corpus():
 def test_corpus_gold_end_to_end(tmp_path):
     """The shipped tagger, per-document resolution and grouping on the corpus gold."""
     from pipeline.api import Pipeline
-    from pipeline.io.artifacts import write_tables
+    from pipeline.run.files import write_output
     from pipeline.eval.speakers import evaluate_speaker_predictions
 
     nlp = Pipeline.from_pretrained(overrides=["~stance"])
     gold_path = FIXTURES / "speakers_corpus_gold.jsonl"
     records = [json.loads(line) for line in gold_path.read_text().splitlines()]
     output = nlp.run([{"id": r["id"], "text": r["text"]} for r in records])
-    write_tables({"quotes": output.quotes, "documents": output.documents}, tmp_path, {})
+    write_output(output._asdict(), tmp_path, {})
     summary = evaluate_speaker_predictions(gold_path, tmp_path, tmp_path / "eval")["summary"]
     assert summary["b_cubed_f1"] >= 0.95 and summary["accuracy"] >= 0.95
 

@@ -7,12 +7,12 @@ import json
 import pandas as pd
 import pytest
 from datasets import Dataset, load_from_disk
-from pipeline.io.artifacts import write_artifacts
+from pipeline.run.files import write_artifacts
 from pipeline.eval.quotes import evaluate_quote_predictions, trim
 from pipeline.quotes.polnear import Span
 from pipeline.quotes.spans import quote_kind
 from pipeline.eval.metrics import semeval_f_avg, stance_metrics
-from pipeline.run.stages import DOCUMENTS_WITH_QUOTES
+from pipeline.io.schema import DOCUMENTS_WITH_QUOTES
 from scripts_loader import compose_run_config, evaluate_script
 
 

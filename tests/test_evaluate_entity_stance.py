@@ -13,7 +13,7 @@ import pytest
 from datasets import Dataset, load_from_disk
 
 from conftest import ROOT
-from pipeline.io.artifacts import write_artifacts
+from pipeline.run.files import write_artifacts
 from pipeline.eval.entity_stance import (
     evaluate_entity_stance,
     evaluate_unrelated_targets,
@@ -26,7 +26,7 @@ from pipeline.eval.entity_stance import (
     read_jsonl,
     story_of,
 )
-from pipeline.run.stages import DOCUMENTS_WITH_QUOTES
+from pipeline.io.schema import DOCUMENTS_WITH_QUOTES
 from scripts_loader import compose_run_config, evaluate_script, load_script
 
 GOLD = ROOT / "tests" / "fixtures" / "entity_stance_gold.jsonl"

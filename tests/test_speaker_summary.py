@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from datasets import Dataset
 
-from pipeline.io.artifacts import QUOTE_TABLE_FEATURES, load_artifacts, write_artifacts
+from pipeline.io.artifacts import QUOTE_TABLE_FEATURES, load_artifacts
+from pipeline.run.files import write_artifacts
 from pipeline.report.speaker_summary import SUMMARY_FEATURES, format_speaker_summary, summarise_speakers
-from pipeline.run.stages import DOCUMENTS_WITH_QUOTES
+from pipeline.io.schema import DOCUMENTS_WITH_QUOTES
 
 BUSES = ('Mayor Ana Lopez called the plan "a <b>bold</b> step" on Monday. '
          '"The lanes will cut commutes," Lopez said.\n'

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from datasets import Dataset, Features, Value, load_from_disk
 
-from pipeline.run.stages import QUOTE_FEATURES, STANCE_FEATURES
+from pipeline.io.schema import QUOTE_FEATURES, STANCE_FEATURES
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,9 @@ def write_tables(tables: dict[str, Dataset], out_dir: str | Path, manifest: dict
     """Save ``quotes``, ``documents`` and ``speakers`` under ``out_dir``, optional exports, then
     the manifest.
 
-    The corpus-level speaker pass runs here, over the whole run at once (both runners call this
-    with every shard's rows): it adds ``speaker_id`` to the quotes and builds the ``speakers``
-    table (:func:`pipeline.quotes.corpus_speakers.add_speakers_table`).
+    The corpus-level speaker pass (``speaker_id`` and the ``speakers`` table) runs before, over
+    the whole run at once: :func:`pipeline.run.files.write_output`, which both runners call.
     """
-    from pipeline.quotes.corpus_speakers import add_speakers_table
-
-    if "speakers" not in tables:
-        tables = add_speakers_table(tables)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
@@ -120,16 +115,10 @@ def write_tables(tables: dict[str, Dataset], out_dir: str | Path, manifest: dict
         "documents_ok": sum(s == "ok" for s in status),
         "documents_error": sum(s == "error" for s in status),
         "quotes": len(tables["quotes"]),
-        "speakers": len(tables["speakers"]),
+        **({"speakers": len(tables["speakers"])} if "speakers" in tables else {}),
     }}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str))
     return tables
-
-
-def write_artifacts(documents: Dataset, out_dir: str | Path, manifest: dict[str, Any],
-                    export: Sequence[str] = ()) -> dict[str, Dataset]:
-    """Build the tables of a processed documents table and write them with the manifest."""
-    return write_tables(build_tables(documents), out_dir, manifest, export)
 
 
 class ArtifactError(ValueError):

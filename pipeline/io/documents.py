@@ -124,7 +124,10 @@ def _read_txt(path: Path) -> Iterator[dict]:
     yield _row(path.stem, text, str(path), error=error)
 
 
-def _record_row(record: Any, fallback_id: str, source: str, error: str | None = None) -> dict:
+def record_row(record: Any, fallback_id: str, source: str, error: str | None = None) -> dict:
+    """One record (a JSONL line, a CSV or Parquet row, a dict in Python) -> its documents row:
+    ``id`` (or ``doc_id``, else ``fallback_id``), ``text``, ``targets``, other fields as ``meta``,
+    and ``status``/``error`` from the same checks for every input format."""
     if not isinstance(record, dict):
         return _row(fallback_id, None, source, error=f"expected a JSON object, got {type(record).__name__}")
     record = dict(record)
@@ -153,7 +156,7 @@ def _read_jsonl(path: Path) -> Iterator[dict]:
             except json.JSONDecodeError as exc:
                 yield _row(fallback_id, None, source, error=f"invalid JSON on line {number}: {exc.msg}")
                 continue
-            yield _record_row(record, fallback_id, source)
+            yield record_row(record, fallback_id, source)
 
 
 def _parse_targets(value: Any) -> Any:
@@ -206,7 +209,7 @@ def _read_csv(path: Path) -> Iterator[dict]:
                          "quote cells that hold commas")
             if "targets" in record:
                 record["targets"] = _parse_targets(record["targets"])
-            rows.append(_record_row(record, f"{path.stem}:{number}", f"{path}:{number}", error=error))
+            rows.append(record_row(record, f"{path.stem}:{number}", f"{path}:{number}", error=error))
     yield from rows
 
 
@@ -215,7 +218,7 @@ _EXTRA = "\x00extra"  # DictReader's key for fields past the header (its default
 
 def _read_table(table: Any, source: str, stem: str) -> Iterator[dict]:
     for number, record in enumerate(table, start=1):
-        yield _record_row(record, f"{stem}:{number}", f"{source}:{number}")
+        yield record_row(record, f"{stem}:{number}", f"{source}:{number}")
 
 
 def _read_parquet(path: Path) -> Iterator[dict]:

@@ -1,8 +1,10 @@
 """The same pipeline on a Ray cluster: read -> map_batches over an actor pool -> back to the driver.
 
-Each actor builds the components once (:class:`pipeline.run.stages.Stages`, the class the local
-runner uses) and runs :meth:`Stages.process` over its batches, so no stage is implemented
-twice.  The driver then writes the usual ``quotes`` / ``documents`` tables with the local writer.
+Each actor builds the object the local runner and the Python API use
+(:meth:`pipeline.run.pipeline.Pipeline.from_config`, every model loaded once) and runs
+:meth:`Pipeline.process` over its batches, so no stage is implemented twice.  The driver checks
+and reads the input and writes the usual tables with the local runner's code
+(:mod:`pipeline.run.files`).
 
 Documents are read on the driver with :func:`pipeline.io.documents.load_documents` (every input
 format, one status row per record), handed to Ray as Arrow blocks and processed by the workers.
@@ -32,12 +34,13 @@ import pyarrow.parquet as pq
 from datasets import Dataset
 from datasets.table import InMemoryTable
 
-from pipeline.io.artifacts import build_tables, check_export, load_artifacts, write_tables
-from pipeline.io.documents import DOCUMENT_FEATURES, check_input_path, load_documents
-from pipeline.run.local_runner import package_versions
-from pipeline.run.components import COMPONENTS, build_stages, checkpoint_provenance
+from pipeline.io.artifacts import build_tables
+from pipeline.io.documents import DOCUMENT_FEATURES
+from pipeline.io.schema import DOCUMENTS_WITH_QUOTES, empty_documents_with_quotes
 from pipeline.models import PKG_PREFIX
-from pipeline.run.stages import DOCUMENTS_WITH_QUOTES, empty_documents_with_quotes
+from pipeline.run.components import COMPONENTS, checkpoint_provenance
+from pipeline.run.files import check_run, package_versions, read_input, write_output
+from pipeline.run.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -77,18 +80,19 @@ def check_every_row_came_back(order: np.ndarray, n_documents: int) -> None:
 
 
 class StageWorker:
-    """A Ray actor: loads the models once, then runs every stage over each batch it is given."""
+    """A Ray actor: builds the :class:`Pipeline` of ``config`` once (the ``segmenter``,
+    ``attributor``, ``stance`` and ``targets`` nodes), then runs it over each batch it is given."""
 
-    def __init__(self, components: Mapping[str, Any], targets: Sequence[str], threads: int = 1) -> None:
+    def __init__(self, config: Mapping[str, Any], threads: int = 1) -> None:
         import torch
 
         torch.set_num_threads(threads)
-        self.stages = build_stages(components, targets)
+        self.pipeline = Pipeline.from_config(config)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         order = batch.column(ORDER)
         shard = Dataset(InMemoryTable(batch.drop_columns([ORDER]))).cast(DOCUMENT_FEATURES)
-        processed = self.stages.process(shard)
+        processed = self.pipeline.process(shard)
         return processed.data.table.append_column(ORDER, order)
 
 
@@ -113,24 +117,22 @@ def run_pipeline_ray(
     results back through the object store.  Raises :class:`LostRowsError` unless every input
     record comes back exactly once.
     """
-    check_export(export)
-    check_input_path(input_path)
-    if targets and components.get("stance") is None:
-        raise ValueError("targets were given but stance is disabled (~stance)")
+    check_run(input_path, export)
     output_dir = Path(output_dir)
     components = absolute_model_paths(components)
+    config = {**components, "targets": list(targets)}  # what each actor's Pipeline is built from
     results_dir = output_dir / ".ray_results"  # written and read by the driver only
     shutil.rmtree(results_dir, ignore_errors=True)
     timings: dict[str, float] = {}
     begin = time.perf_counter()
-    documents = load_documents(input_path)
+    documents = read_input(input_path, targets, components.get("stance") is not None)
     timings["load"] = round(time.perf_counter() - begin, 3)
 
     begin = time.perf_counter()
     files = []
     if len(documents):
-        files = _run_on_ray(documents, results_dir, components, targets, address, num_workers,
-                            cpus_per_worker, batch_size, output_uri)
+        files = _run_on_ray(documents, results_dir, config, address, num_workers, cpus_per_worker,
+                            batch_size, output_uri)
     timings["ray_stages"] = round(time.perf_counter() - begin, 3)
 
     begin = time.perf_counter()
@@ -147,16 +149,15 @@ def run_pipeline_ray(
                            "output_uri": output_uri},
                 "timings_s": {**timings, "write": round(time.perf_counter() - begin, 3)},
                 "input_path": str(input_path)}
-    write_tables(tables, output_dir, manifest, export)
+    written = write_output(tables, output_dir, manifest, export)
     shutil.rmtree(results_dir, ignore_errors=True)
-    quotes, documents, _ = load_artifacts(output_dir)
-    return {"quotes": quotes, "documents": documents}
+    return written
 
 
-def _run_on_ray(documents: Dataset, results_dir: Path, components: Mapping[str, Any],
-                targets: Sequence[str], address: str | None, num_workers: int,
-                cpus_per_worker: int, batch_size: int, output_uri: str | None) -> list[str]:
-    """Stream the documents through an actor pool running :class:`Stages`; the driver writes
+def _run_on_ray(documents: Dataset, results_dir: Path, config: Mapping[str, Any],
+                address: str | None, num_workers: int, cpus_per_worker: int, batch_size: int,
+                output_uri: str | None) -> list[str]:
+    """Stream the documents through an actor pool running :class:`Pipeline`; the driver writes
     what comes back as Parquet files under ``results_dir`` and returns their paths."""
     import ray
 
@@ -171,8 +172,7 @@ def _run_on_ray(documents: Dataset, results_dir: Path, components: Mapping[str, 
         dataset = ray.data.from_arrow(blocks)
         processed = dataset.map_batches(
             StageWorker,
-            fn_constructor_kwargs={"components": dict(components), "targets": list(targets),
-                                   "threads": cpus_per_worker},
+            fn_constructor_kwargs={"config": dict(config), "threads": cpus_per_worker},
             batch_size=batch_size,
             batch_format="pyarrow",
             compute=ray.data.ActorPoolStrategy(size=num_workers),

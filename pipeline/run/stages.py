@@ -16,39 +16,22 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Sequence
 
-from datasets import Dataset, Features, Value, concatenate_datasets
+from datasets import Dataset, concatenate_datasets
 
-from pipeline.io.documents import DOCUMENT_FEATURES
+from pipeline.io.schema import (  # the table schemas; imported from here by older code
+    DOCUMENTS_WITH_QUOTES,
+    QUOTE_FEATURES,
+    STANCE_FEATURES,
+    empty_documents_with_quotes,
+)
 from pipeline.quotes.spans import QuoteSpan
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.features import quote_clause
 
 log = logging.getLogger(__name__)
 
-STANCE_FEATURES = {"target": Value("string"), "label": Value("string"), "score": Value("float32")}
-QUOTE_FEATURES = {
-    "start": Value("int64"),
-    "end": Value("int64"),
-    "kind": Value("string"),
-    "cue": Value("string"),
-    "cue_start": Value("int64"),
-    "cue_end": Value("int64"),
-    "speaker_mention": Value("string"),
-    "speaker_start": Value("int64"),
-    "speaker_end": Value("int64"),
-    "speaker": Value("string"),
-    "attribution_score": Value("float32"),
-    "stances": [STANCE_FEATURES],
-}
-DOCUMENTS_WITH_QUOTES = Features({**DOCUMENT_FEATURES, "quotes": [QUOTE_FEATURES]})
-
 FindQuotes = Callable[[str], list[QuoteSpan]]
 Attribute = Callable[[str, list[QuoteSpan]], list[QuoteSpan]]
-
-
-def empty_documents_with_quotes() -> Dataset:
-    """A documents table with no rows and every column (``map`` over no rows adds none)."""
-    return Dataset.from_dict({name: [] for name in DOCUMENTS_WITH_QUOTES}, features=DOCUMENTS_WITH_QUOTES)
 
 
 def _spans(quotes: list[dict]) -> list[QuoteSpan]:
