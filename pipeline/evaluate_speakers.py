@@ -79,3 +79,28 @@ def evaluate_speaker_predictions(gold_path: str | Path, predictions: str | Path,
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
     return metrics
+
+
+def speaker_coverage(predictions: str | Path, output_dir: str | Path, top: int = 25) -> dict:
+    """How many quotes with a source mention got a canonical speaker: the share of quotes with a
+    ``speaker_mention`` whose ``speaker`` is not null, over an output folder of ``scripts/infer.py``
+    (no gold needed), with the most frequent mentions left without a name.  Writes
+    ``output_dir/metrics.json``."""
+    quotes, _, _ = load_artifacts(predictions)
+    mentions, speakers = quotes["speaker_mention"], quotes["speaker"]
+    with_mention = [(m, s) for m, s in zip(mentions, speakers) if m]
+    resolved = sum(s is not None for _, s in with_mention)
+    unresolved = Counter(" ".join(m.split()).lower() for m, s in with_mention if s is None)
+    summary = {
+        "quotes": len(quotes),
+        "with_mention": len(with_mention),
+        "with_speaker": resolved,
+        "mention_share": len(with_mention) / max(len(quotes), 1),
+        "speaker_share_of_mentions": resolved / max(len(with_mention), 1),
+    }
+    metrics = {"summary": summary, "top_unresolved_mentions": unresolved.most_common(top),
+               "predictions": str(predictions)}
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
+    return metrics
