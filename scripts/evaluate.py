@@ -16,6 +16,12 @@ log = logging.getLogger(__name__)
 
 def evaluate(cfg: DictConfig) -> dict:
     """Evaluate from a composed config; returns the metrics written to ``output_dir/metrics.json``."""
+    if cfg.task == "speaker_coverage":  # no gold: the share of quotes with a mention that get a name
+        from pipeline.evaluate_speakers import speaker_coverage
+
+        if not cfg.predictions:
+            raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speaker_coverage")
+        return speaker_coverage(cfg.predictions, cfg.output_dir)
     if cfg.task == "stance":
         if cfg.gold_format not in READERS:
             raise ValueError(f"gold_format must be one of {sorted(READERS)} for task=stance, got {cfg.gold_format!r}")
@@ -48,7 +54,8 @@ def evaluate(cfg: DictConfig) -> dict:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
                              "scripts/make_unrelated_targets.py for task=unrelated_targets")
         return evaluate_unrelated_targets(cfg.predictions, cfg.output_dir)
-    raise ValueError("task must be 'stance', 'quotes', 'speakers', 'entity_stance' or 'unrelated_targets', "
+    raise ValueError("task must be 'stance', 'quotes', 'speakers', 'speaker_coverage', 'entity_stance' or "
+                     "'unrelated_targets', "
                      f"got {cfg.task!r}")
 
 

@@ -132,3 +132,19 @@ def test_speaker_accuracy_counts_found_and_correct_quotes(tmp_path):
     quotes[0]["speaker"], quotes[1]["speaker"] = "Mia Park", "Someone Else"
     summary = evaluate_speaker_predictions(gold, _predictions(tmp_path, quotes), tmp_path / "eval")["summary"]
     assert summary == {"gold_quotes": 3, "found": 2, "accuracy": 1 / 3, "accuracy_on_found": 0.5}
+
+
+def test_speaker_coverage_is_the_named_share_of_quotes_with_a_mention(tmp_path):
+    from pipeline.evaluate_speakers import speaker_coverage
+
+    t = GOLD_TEXT
+    quotes = [_quote(t.index("the bill"), t.index("pass") + 4, "indirect"),
+              _quote(t.index("It is"), t.index("day") + 3, "direct"),
+              _quote(t.index("disagreed"), t.index("disagreed") + 9, "indirect")]
+    quotes[0]["speaker_mention"], quotes[0]["speaker"] = "Senator Mia Park", "Mia Park"
+    quotes[1]["speaker_mention"] = "she"
+    metrics = speaker_coverage(_predictions(tmp_path, quotes), tmp_path / "eval")
+    assert metrics["summary"] == {"quotes": 3, "with_mention": 2, "with_speaker": 1, "mention_share": 2 / 3,
+                                  "speaker_share_of_mentions": 0.5}
+    assert [tuple(m) for m in metrics["top_unresolved_mentions"]] == [("she", 1)]
+    assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["summary"]["with_speaker"] == 1

@@ -3,7 +3,10 @@
 Gold is JSONL, one document a line: ``id``, ``text`` and ``speakers``, a list of
 ``{"quote": <a piece of the quote's content, verbatim>, "speaker": <full name or null>}``,
 optionally with ``"person"``: a gold id of the person or organisation that is the same across
-the documents of the file (``tests/fixtures/speakers_corpus_gold.jsonl``).
+the documents of the file. The corpus gold has two parts: ``tests/fixtures/speakers_corpus_gold.jsonl``
+is the *dev* part (resolver and grouping were changed with it in view) and
+``tests/fixtures/speakers_corpus_heldout.jsonl`` the *held-out* part (written before any later
+resolver change; measure on it, do not tune on it). Pass either as ``gold_path``.
 The same file is a valid input for ``scripts/infer.py`` (``speakers`` is kept as metadata).
 A gold quote is found when a predicted quote covers at least half of its piece; it is correct
 when that quote's ``speaker`` equals the gold one (null included).
@@ -72,6 +75,31 @@ def evaluate_speaker_predictions(gold_path: str | Path, predictions: str | Path,
         summary.update({f"b_cubed_{k}": v for k, v in scores.items() if k != "items"})
         summary["b_cubed_quotes"] = scores["items"]
     metrics = {"summary": summary, "rows": rows, "gold_path": str(gold_path), "predictions": str(predictions)}
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
+    return metrics
+
+
+def speaker_coverage(predictions: str | Path, output_dir: str | Path, top: int = 25) -> dict:
+    """How many quotes with a source mention got a canonical speaker: the share of quotes with a
+    ``speaker_mention`` whose ``speaker`` is not null, over an output folder of ``scripts/infer.py``
+    (no gold needed), with the most frequent mentions left without a name.  Writes
+    ``output_dir/metrics.json``."""
+    quotes, _, _ = load_artifacts(predictions)
+    mentions, speakers = quotes["speaker_mention"], quotes["speaker"]
+    with_mention = [(m, s) for m, s in zip(mentions, speakers) if m]
+    resolved = sum(s is not None for _, s in with_mention)
+    unresolved = Counter(" ".join(m.split()).lower() for m, s in with_mention if s is None)
+    summary = {
+        "quotes": len(quotes),
+        "with_mention": len(with_mention),
+        "with_speaker": resolved,
+        "mention_share": len(with_mention) / max(len(quotes), 1),
+        "speaker_share_of_mentions": resolved / max(len(with_mention), 1),
+    }
+    metrics = {"summary": summary, "top_unresolved_mentions": unresolved.most_common(top),
+               "predictions": str(predictions)}
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))

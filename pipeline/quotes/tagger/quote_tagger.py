@@ -9,7 +9,11 @@ Offsets: ``start``/``end`` are the content as PolNeAR marks it (a leading "that"
 speech included), except that a direct quote's surrounding quote marks are left out, as in
 the rule-based segmenter.  ``attribution_score`` is the product of the content and source
 span probabilities (0.0 when no source was linked).  Content spans less probable than
-``min_content_score`` (picked on dev by training unless given) are dropped.
+``min_content_score`` (picked on dev by training unless given) are dropped, and so is a content
+that ends up with neither a cue nor a source (not an attribution: scraper boilerplate, a
+headline) unless its probability reaches ``min_unattributed_score`` (``configs/segmenter/tagger.yaml``,
+chosen on PolNeAR dev with ``scripts/sweep_unattributed.py``).  A content span's probability
+(its ``score``) is the mean probability of its CONTENT tags.
 """
 
 from __future__ import annotations
@@ -46,13 +50,16 @@ class QuoteTagger:
     """Finds, classifies and links quotes in whole articles (overlapping windows)."""
 
     def __init__(self, model, tokenizer, window: int = 256, stride: int = 128, batch_size: int = 16,
-                 progress: bool = True, min_content_score: float | None = None) -> None:
+                 progress: bool = True, min_content_score: float | None = None,
+                 min_unattributed_score: float = 0.0) -> None:
         self.model = model.eval()
         # Content spans whose mean tag probability is lower are dropped; by default the
         # threshold that training picked on dev (stored in the checkpoint's config).
         if min_content_score is None:
             min_content_score = float(getattr(model.config, MIN_SCORE_KEY, 0.0) or 0.0)
         self.min_content_score = min_content_score
+        # A content with neither cue nor source is kept only at this probability or above.
+        self.min_unattributed_score = float(min_unattributed_score)
         self.tokenizer = tokenizer
         self.window = window
         self.stride = stride
@@ -105,13 +112,16 @@ class QuoteTagger:
             out.append(decode_windows(encoding, doc_windows, mine, self.layers) if doc_windows else [])
         return out
 
-    def quotes_from_spans(self, text: str, spans: Sequence[CharSpan],
-                          min_content_score: float | None = None) -> list[QuoteSpan]:
-        """Drop unsure content spans, link the rest to cues and sources, build the records."""
+    def quotes_from_spans(self, text: str, spans: Sequence[CharSpan], min_content_score: float | None = None,
+                          min_unattributed_score: float | None = None) -> list[QuoteSpan]:
+        """Drop unsure content spans, link the rest to cues and sources, drop the unsure ones
+        left with neither cue nor source, build the records."""
         threshold = self.min_content_score if min_content_score is None else min_content_score
+        unattributed = self.min_unattributed_score if min_unattributed_score is None else min_unattributed_score
         runs = WordRuns(text)
         kept = [snap_to_words(text, s, runs) for s in spans if s.label != "CONTENT" or s.score >= threshold]
-        return to_quote_spans(text, apply_conventions(text, link_spans(kept, text)))
+        linked = apply_conventions(text, link_spans(kept, text))
+        return to_quote_spans(text, drop_unattributed(linked, unattributed))
 
     def find(self, texts: Sequence[str]) -> list[list[QuoteSpan]]:
         """Quotes of each article."""
@@ -150,6 +160,13 @@ def snap_to_words(text: str, span: CharSpan, runs: WordRuns | None = None) -> Ch
     if start >= end:
         return span
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def drop_unattributed(linked: Sequence[LinkedContent], min_score: float) -> list[LinkedContent]:
+    """Contents with neither a cue nor a source are not attributions: keep them only when
+    their probability reaches ``min_score`` (0 keeps all, above 1 drops all)."""
+    return [item for item in linked
+            if item.cue is not None or item.source is not None or item.content.score >= min_score]
 
 
 def _strip(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
