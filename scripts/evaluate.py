@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def evaluate(cfg: DictConfig) -> dict:
     """Evaluate from a composed config; returns the metrics written to ``output_dir/metrics.json``."""
     if cfg.task == "speaker_coverage":  # no gold: the share of quotes with a mention that get a name
-        from pipeline.evaluate_speakers import speaker_coverage
+        from pipeline.eval.speakers import speaker_coverage
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speaker_coverage")

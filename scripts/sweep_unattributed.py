@@ -6,7 +6,7 @@ neither a cue nor a source needs to be kept.
 The default pipeline's tagger (``OVERRIDE``s as for ``scripts/infer.py``, e.g.
 ``segmenter.dtype=float32``) tags every dev article once; then, for each threshold of the grid,
 the contents are linked and filtered, attributed and resolved by the pipeline's own stages and
-scored with :func:`pipeline.evaluate_quotes.score` (what ``scripts/evaluate.py task=quotes``
+scored with :func:`pipeline.eval.quotes.score` (what ``scripts/evaluate.py task=quotes``
 reports).  Prints content exact / overlap P, R, F1 per threshold and how many contents had
 neither cue nor source; writes ``out/sweep.json``.  Re-run ``scripts/infer.py`` with the
 chosen value before reporting it.
@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from pipeline.api import compose_infer_config
-from pipeline.components import build_stages, component_configs
-from pipeline.evaluate_quotes import Attribution, Span, read_gold, score
+from pipeline.run.components import build_stages, component_configs
+from pipeline.eval.quotes import score
+from pipeline.quotes.polnear import Attribution, Span, read_gold
 
 GRID = (0.0, 0.8, 0.85, 0.9, 0.925, 0.95, 0.97, 0.98, 0.99, 1.01)
 

@@ -166,8 +166,8 @@ def test_heldout_corpus_end_to_end(tmp_path):
     B-cubed P 0.901, R 0.688, F1 0.780 (the dev part gives 1.000 and 0.987). Floors at those
     values: a later change may raise them, not lower them."""
     from pipeline.api import Pipeline
-    from pipeline.artifacts import write_tables
-    from pipeline.evaluate_speakers import evaluate_speaker_predictions
+    from pipeline.io.artifacts import write_tables
+    from pipeline.eval.speakers import evaluate_speaker_predictions
 
     nlp = Pipeline.from_pretrained(overrides=["~stance"])
     gold_path = FIXTURES / "speakers_corpus_heldout.jsonl"

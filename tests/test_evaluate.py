@@ -135,7 +135,7 @@ def test_speaker_accuracy_counts_found_and_correct_quotes(tmp_path):
 
 
 def test_speaker_coverage_is_the_named_share_of_quotes_with_a_mention(tmp_path):
-    from pipeline.evaluate_speakers import speaker_coverage
+    from pipeline.eval.speakers import speaker_coverage
 
     t = GOLD_TEXT
     quotes = [_quote(t.index("the bill"), t.index("pass") + 4, "indirect"),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.segment.tagger import drop_unattributed, to_quote_spans
-from pipeline.tagger.labels import CharSpan
-from pipeline.tagger.linking import LinkedContent, link_spans
+from pipeline.quotes.tagger.quote_tagger import drop_unattributed, to_quote_spans
+from pipeline.quotes.tagger.labels import CharSpan
+from pipeline.quotes.tagger.linking import LinkedContent, link_spans
 
 BOILERPLATE = "Oops! Something went wrong. Please try again later."
 ARTICLE = ("Minister defends port contract\n\nHARBOR CITY — Transport Minister Alan Ferreira on Tuesday "
