@@ -173,7 +173,10 @@ def test_pipe_streams_batches_with_ids_unique_across_them(tiny_models):
     rows = whole.quotes.to_list()
     for row in streamed + rows:
         row.pop("speaker_id")  # grouped per batch in pipe(), over the whole call in run()
-        for stance in row["stances"]:  # stance batches differ in padding: scores in the last bits
+        # Stance batches (and, with batched tagging, tagger batches) differ in padding: float32
+        # scores differ in the last bits.
+        row["attribution_score"] = round(row["attribution_score"], 4)
+        for stance in row["stances"]:
             stance["score"] = round(stance["score"], 3)
     assert streamed == rows
 
