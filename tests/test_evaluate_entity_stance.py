@@ -21,6 +21,7 @@ from pipeline.eval.entity_stance import (
     gold_pairs,
     make_unrelated_targets,
     match_entity,
+    match_quote,
     match_rule,
     name_in_text,
     read_jsonl,
@@ -91,6 +92,37 @@ def test_a_surname_shared_by_two_listed_people_needs_the_first_name():
     assert match_entity("Republican Party", _entities(("Democratic Party", "People"))) is None
 
 
+@pytest.mark.parametrize("name,entity", [
+    ("Democratic Rep. Ted Lieu of California", "Ted Lieu"),  # the name ends at "of"
+    ("the South Carolina representative James Clyburn, the House majority whip,", "Jim Clyburn"),  # apposition
+    ("Secretaries of State Madeleine Albright and John Kerry", "Madeleine Albright"),  # a list: the first name
+    ("Massachusetts Gov. William Weld", "Bill Weld"),  # a nickname
+    ("Democrat Bill Clinton", "Bill Clinton"),  # a party word before the first name
+    ("US District Court Judge Amy Berman Jackson", "Amy Berman Jackson"),
+    ("Iran's IRGC", "Islamic Revolutionary Guard Corps"),  # an acronym of an organisation
+    ("Planned Parenthood and other groups", "Planned Parenthood"),  # "and" before a lower-case word is no list
+])
+def test_speaker_names_with_appositions_lists_nicknames_and_acronyms(name, entity):
+    entities = _entities(("Ted Lieu", "People"), ("Jim Clyburn", "People"), ("Madeleine Albright", "People"),
+                         ("John Kerry", "People"), ("Bill Weld", "People"), ("Bill Clinton", "People"),
+                         ("Democratic Party", "People"), ("Amy Berman Jackson", "People"), ("United States", "GPE"),
+                         ("California", "GPE"), ("Islamic Revolutionary Guard Corps", "Organization"),
+                         ("Planned Parenthood", "Organization"))
+    assert match_entity(name, entities) == entity
+
+
+@pytest.mark.parametrize("speaker,mention,entity", [
+    ("Tulsi Gabbard Votes", "Ms. Gabbard", "Tulsi Gabbard"),  # a canonical name taken from a headline
+    ("Ex-FBI Director Andrew McCabe Loses Appeal", "McCabe", "andrew mccabe"),
+    ("Melania Trump", "Trump", None),  # another person of the surname: the mention does not override
+    ("Joe Biden", "he", "Joe Biden"),
+])
+def test_a_quote_falls_back_to_its_mention_when_its_canonical_speaker_matches_nothing(speaker, mention, entity):
+    entities = ENTITIES + _entities(("Tulsi Gabbard", "People"))
+    found = match_quote({"speaker": speaker, "speaker_mention": mention}, entities)
+    assert (found[0] if found else None) == entity
+
+
 def test_gold_pairs_keep_listed_distinct_entities_and_take_the_majority_polarity():
     article = read_jsonl(GOLD)[0]
     assert gold_pairs(article) == {
@@ -159,7 +191,8 @@ def test_entity_stance_scores_triplets_pairs_and_polarity(tmp_path):
     assert s["counts"] == {
         "articles": 2, "articles_missing": 0, "articles_error": 0, "gold_triplets": 6, "gold_triplet_rows": 12,
         "predicted_triplets": 7, "quotes": 8, "quotes_matched": 6,
-        "quotes_matched_by_rule": {"full": 2, "surname": 2, "stem": 2}, "gold_pairs_with_quoted_subject": 6}
+        "quotes_matched_by_rule": {"full": 2, "surname": 2, "stem": 2, "acronym": 0},
+            "gold_pairs_with_quoted_subject": 6}
 
     saved = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert saved["summary"] == s

@@ -108,3 +108,26 @@ def test_quote_clause_takes_source_and_cue_and_skips_far_links():
     assert clause[slice(*holder)] == "Frank Miller"
     far = dict(quote, speaker_start=5000, speaker_end=5010, cue_start=-1, cue_end=-1)
     assert quote_clause(document + " " * 6000, far) == ("Bike lanes are a costly mistake", (-1, -1))
+
+
+def test_news_aliases_find_inflected_topics_acronyms_and_topic_stems_only_when_asked():
+    from pipeline.stance.features import acronyms
+
+    assert acronyms("Federal Bureau of Investigation") == {"FBI", "FBOI"}
+    assert acronyms("United States Department of Justice") == {"USDJ", "USDOJ"}
+    assert acronyms("Trump") == set()
+
+    def found(target, text):
+        span = find_mention(target, text, aliases=True, news=True)
+        return text[span[0]:span[1]] if span[0] >= 0 else None
+
+    assert found("gun law", "They want stricter gun laws now.") == "gun laws"
+    assert found("Federal Bureau of Investigation", "The FBI hid it, she said.") == "FBI"
+    assert found("Islamic Revolutionary Guard Corps", "The irgc said") is None  # acronyms keep their case
+    assert found("tariffs on Mexico", "No support for tariffs here.") == "tariffs"
+    assert found("impeachment probe", "Their impeachment obsession.") == "impeachment"
+    assert found("Donald Trump", "Trump's plan") == "Trump"  # key words still come first
+    assert found("climate action", "The plan was costly.") is None
+    # off by default, and off without aliases: other corpora keep the featurisation they were trained with
+    assert find_mention("gun law", "stricter gun laws", aliases=True) == (-1, -1)
+    assert find_mention("gun law", "stricter gun laws", news=True) == (-1, -1)

@@ -94,11 +94,18 @@ def _name_tokens(name: str, speaker: bool = False) -> tuple[list[str], bool]:
     punctuation dropped, leading titles dropped and trailing suffixes split off; for a speaker
     name also everything up to its last title (``MID_TITLES``). Case is kept."""
     text = re.sub(r"\([^)]*\)", " ", unicodedata.normalize("NFKC", name).replace("\u2019", "'"))
-    tokens = [t for t in (re.sub(r"'s?$", "", t.strip(",;:\"\u201c\u201d")) for t in text.split()) if t]
+    if speaker:  # an apposition or a list after the name: "James Clyburn, the House majority whip,"
+        text = next((part for part in text.split(",") if _name_tokens(part)[0]), text)
+    tokens = [t for t in (re.sub(r"'s?$", "", t.strip(",;:\"\u201c\u201d\u2014\u2013-")) for t in text.split()) if t]
     if speaker:
         titles = [i for i, t in enumerate(tokens) if t.casefold() in MID_TITLES]
         if titles:
             tokens = tokens[titles[-1] + 1:]
+        # "Rep. Ted Lieu of California", "Madeleine Albright and John Kerry": the first name ends there
+        ends = [i for i, t in enumerate(tokens) if t in ("of", "from", "who")
+                or (t == "and" and tokens[i + 1:i + 2] and tokens[i + 1][:1].isupper())]
+        if ends and ends[0] > 0:
+            tokens = tokens[:ends[0]]
     while tokens and (tokens[0].casefold() in TITLES or tokens[0].casefold() == "the"):
         tokens = tokens[1:]
     suffix = False
@@ -141,6 +148,27 @@ def _share_stem(a: str, b: str) -> bool:
     return n >= STEM_CHARS
 
 
+#: Short forms whose initial differs from the full first name ("Bill Weld" ~ "William Weld").
+NICKNAMES = {"bill": "william", "will": "william", "bob": "robert", "rob": "robert", "dick": "richard",
+             "rick": "richard", "jim": "james", "jack": "john", "ted": "edward", "ned": "edward",
+             "peggy": "margaret", "betsy": "elizabeth", "liz": "elizabeth", "chuck": "charles",
+             "hank": "henry", "jerry": "gerald", "larry": "lawrence"}
+
+
+def _nickname(a: str, b: str) -> bool:
+    """Whether two first names are one name and its short form."""
+    return NICKNAMES.get(a) == b or NICKNAMES.get(b) == a
+
+
+def _acronym(name: str) -> set[str]:
+    """Acronyms of a multi-word name: initials of its capitalised words, with and without
+    "of"/"and" ("Islamic Revolutionary Guard Corps" -> IRGC, "Department of Justice" -> DJ, DOJ)."""
+    words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", name))
+    caps = "".join(w[0] for w in words if w[0].isupper()).upper()
+    full = "".join(w[0] for w in words if w[0].isupper() or w in ("of", "and")).upper()
+    return {a for a in (caps, full) if len(a) >= 2 and len(words) >= 2}
+
+
 def _unique_best(scored: dict[str, int]) -> str | None:
     if not scored:
         return None
@@ -162,8 +190,14 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
        a speaker name, everything up to its last title: "Colorado Gov. John Hickenlooper"),
        and suffixes: a speaker with one ("Donald Trump Jr.") never matches a person listed
        without one. First names must not conflict: when both names have one, their initials
-       agree ("Joseph R. Biden" ~ "Joe Biden", "Hunter Biden" !~ "Joe Biden"). A bare surname
-       ("Biden") fits every person with it; among several fits, an equal first name decides.
+       agree ("Joseph R. Biden" ~ "Joe Biden", "Hunter Biden" !~ "Joe Biden"); any word before
+       the surname may be the first name ("Democrat Bill Clinton"), and a nickname counts
+       ("William Weld" ~ "Bill Weld", :data:`NICKNAMES`). A speaker name ends at an "of",
+       "from", "who", an "and" before a capitalised word, or a comma ("Rep. Ted Lieu of
+       California", "James Clyburn, the House majority whip"). A bare surname ("Biden") fits
+       every person with it; among several fits, an equal first name decides.
+    2b. ``acronym``: an all-capitals word of 2-6 letters equal to the initials of an
+       Organization or GPE entity ("Iran's IRGC" ~ "Islamic Revolutionary Guard Corps").
     3. ``stem``: entities of type People (groups only), Organization or GPE sharing a word
        stem with the name: two words share a stem when their common prefix has at least
        ``STEM_CHARS`` (5) characters, over words of 5+ letters not in ``STEM_STOPWORDS``
@@ -192,13 +226,23 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
             if person is None or person[0][-1].casefold() != surname or (suffix and not person[1]):
                 continue
             their_first = person[0][0].casefold() if len(person[0]) > 1 else None
-            if first and their_first and first[0] != their_first[0]:
+            # any given name before the surname may be the first name ("Democrat Bill Clinton",
+            # "US District Court Judge Amy Berman Jackson"); a nickname counts ("Bill" ~ "William")
+            if first and their_first and not any(t.casefold()[0] == their_first[0] or _nickname(t.casefold(), their_first)
+                                                 for t in tokens[:-1]):
                 continue
             fits[entity["name"]] = int(bool(first) and first == their_first)
         winner = _unique_best(fits)
         if winner is not None:
             return winner, "surname"
 
+    acronyms = {t for t in re.findall(r"[^\W\d_]+", name) if t.isupper() and 2 <= len(t) <= 6}
+    if acronyms:  # "Iran's IRGC" ~ "Islamic Revolutionary Guard Corps"
+        fits = {e["name"]: 1 for e in entities if e.get("type") in ("Organization", "GPE", None)
+                and acronyms & _acronym(e["name"])}
+        winner = _unique_best(fits)
+        if winner is not None:
+            return winner, "acronym"
     if len(tokens) > 1 and _is_person_name(tokens):
         return None  # a person's name reaches a person by name only
     words = _words(name)
@@ -220,6 +264,21 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
         if winner is not None:
             return winner, "stem"
     return None
+
+
+def match_quote(quote: dict, entities: Sequence[dict]) -> tuple[str, str] | None:
+    """``(entity name, rule)`` for the speaker of a quote: its ``speaker`` (the canonical name),
+    else its ``speaker_mention`` when the canonical name matches no entity (a name taken from a
+    headline, "Tulsi Gabbard Votes", may be canonical while the mention is "Gabbard")."""
+    found = match_rule(quote.get("speaker") or quote.get("speaker_mention"), entities)
+    if found is None and quote.get("speaker") and quote.get("speaker_mention"):
+        found = match_rule(quote["speaker_mention"], entities)
+        # not when the canonical name is another person of that surname ("Melania Trump", "Trump")
+        if found is not None and found[1] == "surname":
+            tokens, person = _name_tokens(quote["speaker"], speaker=True), _person({"name": found[0], "type": "People"})
+            if tokens[0] and person and tokens[0][-1].casefold() == person[0][-1].casefold():
+                return None
+    return found
 
 
 def match_entity(name: str | None, entities: Sequence[dict]) -> str | None:
@@ -257,7 +316,7 @@ def predicted_pairs(quotes: Iterable[dict], entities: Sequence[dict],
     scores: dict[tuple[str, str], Counter] = defaultdict(Counter)
     matched, subjects = 0, set()
     for quote in quotes:
-        found = match_rule(quote["speaker"] or quote["speaker_mention"], entities)
+        found = match_quote(quote, entities)
         if found is None:
             continue
         subject, rule = found
@@ -344,7 +403,7 @@ def evaluate_entity_stance(gold_path: str | Path, predictions: str | Path, outpu
                    "gold_triplet_rows": sum(len(a["triplets"]) for a in articles),
                    "predicted_triplets": n_pred, "quotes": counts["quotes"],
                    "quotes_matched": counts["quotes_matched"],
-                   "quotes_matched_by_rule": {k: rules[k] for k in ("full", "surname", "stem")},
+                   "quotes_matched_by_rule": {k: rules[k] for k in ("full", "surname", "stem", "acronym")},
                    "gold_pairs_with_quoted_subject": counts["gold_pairs_with_quoted_subject"]},
     }
     metrics = {"summary": summary, "gold_path": str(gold_path), "predictions": str(predictions)}

@@ -26,7 +26,7 @@ from pipeline.io.schema import (  # the table schemas; imported from here by old
 )
 from pipeline.quotes.spans import QuoteSpan
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.stance.features import quote_clause
+from pipeline.stance.features import find_mention, quote_clause
 
 log = logging.getLogger(__name__)
 
@@ -121,13 +121,16 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
         return documents
     if classifier is None:
         raise ValueError("targets were given but no stance classifier is configured")
+    mentions = None
     if classifier.context == "clause":  # the source mention and cue carry the holder and the polarity
         clauses = [quote_clause(rows[r]["text"], rows[r]["quotes"][q]) for r, q, _ in pairs]
         texts, holders = [c[0] for c in clauses], [c[1] for c in clauses]
+        # news names an entity-list target short ("FBI", "tariffs"): see features.news_alias
+        mentions = [find_mention(t, text, aliases=True, news=True) for (_, _, t), text in zip(pairs, texts)]
     else:
         texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
         holders = None
-    predictions = classifier.predict([t for _, _, t in pairs], texts, holders=holders)
+    predictions = classifier.predict([t for _, _, t in pairs], texts, mentions=mentions, holders=holders)
     stances: dict[tuple[int, int], list[dict]] = {}
     for (r, q, target), prediction in zip(pairs, predictions):
         stances.setdefault((r, q), []).append(

@@ -55,11 +55,13 @@ def name_keys(target: str) -> list[str]:
     return keys
 
 
-def find_mention(target: str, text: str, aliases: bool = False) -> tuple[int, int]:
+def find_mention(target: str, text: str, aliases: bool = False, news: bool = False) -> tuple[int, int]:
     """Character span of the first whole-word, case-insensitive occurrence of ``target`` in ``text``.
 
     With ``aliases``, a name target that does not occur whole is found by its key words
     (:func:`name_keys`): the first word of ``text`` that starts with a key, case-sensitively.
+    With ``news`` as well, the forms news quotes use for an entity list's names
+    (:func:`news_alias`) come last.
     """
     target = target.strip()
     if not target:
@@ -71,6 +73,52 @@ def find_mention(target: str, text: str, aliases: bool = False) -> tuple[int, in
         match = re.search(r"(?<!\w)" + re.escape(key) + r"\w*", text)
         if match:
             return match.start(), match.end()
+    return news_alias(target, text) if aliases and news else NO_MENTION
+
+
+# Words too common in topic targets to stand for the topic alone.
+_TOPIC_GENERIC = {"national", "federal", "united", "states", "people", "policy", "report"}
+
+
+def acronyms(name: str) -> set[str]:
+    """Initials of a multi-word name's capitalised words, with and without "of"/"and":
+    "Federal Bureau of Investigation" -> {"FBI", "FBOI"}, "Department of Justice" -> {"DJ", "DOJ"}."""
+    words = re.findall(r"[^\W\d_]+", name)
+    if len(words) < 2:
+        return set()
+    caps = "".join(w[0] for w in words if w[0].isupper()).upper()
+    full = "".join(w[0] for w in words if w[0].isupper() or w in ("of", "and")).upper()
+    return {a for a in (caps, full) if len(a) >= 2}
+
+
+def news_alias(target: str, text: str) -> tuple[int, int]:
+    """Where ``text`` names ``target`` in a shorter or inflected form, in order:
+
+    1. the whole target with inflected words ("gun law" ~ "gun laws", "background checks");
+    2. its acronym, case-sensitively ("FBI", "IRGC", "RNC", "ACA", "US");
+    3. for a lower-case topic, its longest word of 6+ letters by its stem ("tariffs on
+       Mexico" ~ "tariffs", "impeachment probe" ~ "impeachment").
+
+    Measured on SEESAW (issue 14): a quote names the entity this way where the full name is
+    absent. ``(-1, -1)`` when none applies.
+    """
+    target = target.strip()
+    words = target.split()
+    if words:
+        match = re.search(r"(?<!\w)" + r"\s+".join(re.escape(w) + r"\w{0,3}" for w in words) + r"(?!\w)", text,
+                          flags=re.IGNORECASE)
+        if match:
+            return match.start(), match.end()
+    for acronym in sorted(acronyms(target)):
+        match = re.search(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", text)
+        if match:
+            return match.start(), match.end()
+    if target[:1].islower():
+        long_words = [w for w in re.findall(r"[^\W\d_]+", target) if len(w) >= 6 and w.lower() not in _TOPIC_GENERIC]
+        for word in sorted(long_words, key=len, reverse=True)[:1]:
+            match = re.search(r"(?<!\w)" + re.escape(word[:max(5, len(word) - 2)]) + r"\w*", text, flags=re.IGNORECASE)
+            if match:
+                return match.start(), match.end()
     return NO_MENTION
 
 
