@@ -26,8 +26,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.artifacts import load_artifacts
-from pipeline.evaluate_entity_stance import NOT_ENTITIES, gold_pairs, match_quote, normalise_name, predicted_pairs, read_jsonl
+from pipeline.io.artifacts import load_artifacts
+from pipeline.eval.entity_stance import NOT_ENTITIES, gold_pairs, match_quote, normalise_name, predicted_pairs, read_jsonl
 from pipeline.stance.features import find_mention, quote_clause
 
 SPEAKER_TYPES = {"People", "Organization", "GPE"}
