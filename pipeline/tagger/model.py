@@ -42,13 +42,30 @@ def tagger_layers(model) -> dict[str, list[str]]:
     return {name: list(tags) for name, tags in layers.items()}
 
 
-def load_tagger_model(name_or_path: str, dtype: str = "auto"):
+QUANTIZE = (None, "int8")
+
+
+def quantize_int8(model):
+    """Dynamic int8 quantisation of every ``nn.Linear`` (weights int8, activations quantised
+    per batch; fbgemm kernels, so CPU only).  The model is cast to float32 first."""
+    if next(model.parameters()).device.type != "cpu":
+        raise ValueError("quantize=int8 runs on the CPU only")
+    from torch.ao.quantization import quantize_dynamic
+
+    return quantize_dynamic(model.float(), {torch.nn.Linear}, dtype=torch.qint8).eval()
+
+
+def load_tagger_model(name_or_path: str, dtype: str = "auto", quantize: str | None = None):
     """Load a saved tagger (fp16 on disk) for inference in ``dtype`` (see
-    :func:`pipeline.models.inference_dtype`)."""
+    :func:`pipeline.models.inference_dtype`), or with its linear layers in int8 when
+    ``quantize="int8"`` (``dtype`` is then float32 for the rest)."""
+    if quantize not in QUANTIZE:
+        raise ValueError(f"quantize must be one of {QUANTIZE}, not {quantize!r}")
     path = resolve_checkpoint(name_or_path, "quote tagger", "scripts/train_quotes.py", "segmenter.name_or_path")
-    model = AutoModelForTokenClassification.from_pretrained(path, dtype=inference_dtype(dtype))
+    model = AutoModelForTokenClassification.from_pretrained(
+        path, dtype=torch.float32 if quantize else inference_dtype(dtype))
     tagger_layers(model)  # fail early on a checkpoint that is not a tagger
-    return model.eval()
+    return quantize_int8(model.eval()) if quantize == "int8" else model.eval()
 
 
 class LayeredTokenLoss:
