@@ -56,7 +56,6 @@ def _tagger(path, **kwargs):
 
 def test_windows_batched_across_documents_give_each_documents_own_quotes(tiny_tagger_dir):
     tagger = _tagger(tiny_tagger_dir, dtype="float32", batch_size=3)
-    tagger.model.double()  # padding a short window next to a long one must not move a decision
     alone = [tagger(text) for text in TEXTS]
     assert sum(map(len, alone)) > 3, "the random tagger should find some quotes"
     assert tagger.find_quotes_batch(TEXTS) == alone
@@ -105,7 +104,11 @@ def test_int8_tagger_runs_and_finds_quotes_inside_the_text(tiny_tagger_dir):
 
     tagger = _tagger(tiny_tagger_dir, quantize="int8")
     assert tagger.provenance["quantize"] == "int8"
-    assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in tagger.model.modules())
+    linear = {name: type(m).__module__ for name, m in tagger.model.named_modules() if type(m).__name__ == "Linear"}
+    assert "quantized" in linear["bert.encoder.layer.0.attention.self.query"]
+    assert "quantized" in linear["bert.encoder.layer.0.intermediate.dense"]
+    # Down-projections and the head keep fp32 (see quantize_int8).
+    assert "quantized" not in linear["bert.encoder.layer.0.output.dense"] + linear["classifier"]
     for text, quotes in zip(TEXTS, tagger.find_quotes_batch(TEXTS)):
         assert all(0 <= q.start < q.end <= len(text) for q in quotes)
     with pytest.raises(ValueError, match="quantize"):
@@ -140,3 +143,12 @@ def test_viterbi_finds_the_best_valid_bio_path():
             logp = np.log(np.clip(probs, 1e-12, 1.0))
             assert sum(logp[t, j] for t, j in enumerate(path)) == pytest.approx(score)
             assert list(path) == want
+
+
+def test_tagger_fast_is_the_default_tagger_with_int8_linear_layers():
+    from scripts_loader import compose_run_config
+
+    default = compose_run_config("infer", ["input_path=x", "output_dir=/tmp/x"]).segmenter
+    fast = compose_run_config("infer", ["input_path=x", "output_dir=/tmp/x", "segmenter=tagger_fast"]).segmenter
+    assert default.quantize is None and fast.quantize == "int8"
+    assert {k: v for k, v in fast.items() if k != "quantize"} == {k: v for k, v in default.items() if k != "quantize"}
