@@ -83,8 +83,9 @@ class QuoteTagger:
     def _logits(self, windows: Sequence[Window], desc: str) -> list[np.ndarray]:
         """Logits of each window, in order.  A batch holds windows of one length only (all
         articles' full windows together, then each shorter length), so nothing is padded and an
-        article gets the quotes it gets alone, whichever articles share its call (in fp32;
-        ``quantize=int8`` scales activations per batch, so there they can move slightly)."""
+        article gets the spans it gets alone, whichever articles share its call (on PolNeAR dev
+        only some scores moved, in the 7th digit, with the batch size; ``quantize=int8`` scales
+        activations per batch, so there spans can move slightly)."""
         pad = self.tokenizer.pad_token_id or 0
         device = next(self.model.parameters()).device
         by_length: dict[int, list[int]] = {}
