@@ -77,7 +77,7 @@ def _checked(text: str, quotes: list[QuoteSpan]) -> list[dict]:
     return [q.to_dict() for q in quotes]
 
 
-#: Documents per batched segmenter call: their windows share model batches, sorted by length.
+#: Documents per batched segmenter call: their windows share model batches.
 SEGMENT_BATCH = 64
 
 
