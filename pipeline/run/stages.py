@@ -60,8 +60,17 @@ def _checked(text: str, quotes: list[QuoteSpan]) -> list[dict]:
     return [q.to_dict() for q in quotes]
 
 
+#: Documents per batched segmenter call: their windows share model batches.
+SEGMENT_BATCH = 64
+
+
 def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
-    """Segment: needs ``text``, ``status``; adds ``quotes`` (content span and kind)."""
+    """Segment: needs ``text``, ``status``; adds ``quotes`` (content span and kind).
+
+    A segmenter with a ``find_quotes_batch(texts)`` method (the tagger) gets
+    :data:`SEGMENT_BATCH` documents per call; when that call fails, each of those documents
+    is segmented alone, so only the ones that fail alone become error rows.
+    """
 
     def segment(row: dict) -> dict:
         if row["status"] != "ok":
@@ -71,8 +80,34 @@ def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
         except Exception as exc:  # one document's failure is its error row, not the run's end
             return _failed("segment", row, exc)
 
-    return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
-                         load_from_cache_file=False)
+    find_batch = getattr(find_quotes, "find_quotes_batch", None)
+    if find_batch is None:
+        return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
+                             load_from_cache_file=False)
+
+    def segment_batch(batch: dict) -> dict:
+        rows = [dict(zip(batch, values)) for values in zip(*batch.values())]
+        ok = [i for i, row in enumerate(rows) if row["status"] == "ok"]
+        out = [{"quotes": [], "status": row["status"], "error": row["error"]} for row in rows]
+        try:
+            found = find_batch([rows[i]["text"] for i in ok])
+            if len(found) != len(ok):
+                raise ValueError(f"{len(found)} results for {len(ok)} documents")
+        except Exception as exc:
+            log.debug("batched segmentation failed (%s); segmenting each document alone", exc)
+            found = None
+        for n, i in enumerate(ok):
+            if found is None:
+                out[i].update(segment(rows[i]))
+                continue
+            try:
+                out[i]["quotes"] = _checked(rows[i]["text"], found[n])
+            except Exception as exc:
+                out[i].update(_failed("segment", rows[i], exc))
+        return {key: [o[key] for o in out] for key in ("quotes", "status", "error")}
+
+    return documents.map(segment_batch, batched=True, batch_size=SEGMENT_BATCH, features=DOCUMENTS_WITH_QUOTES,
+                         desc="segment quotes", load_from_cache_file=False)
 
 
 def add_attributions(documents: Dataset, attribute: Attribute,

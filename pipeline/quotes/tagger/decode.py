@@ -76,23 +76,39 @@ def allowed_transitions(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def viterbi(probs: np.ndarray, tags: Sequence[str]) -> np.ndarray:
-    """The most probable tag sequence that is valid BIO (max of summed log-probabilities)."""
+    """The most probable tag sequence that is valid BIO (max of summed log-probabilities).
+
+    Transitions are allowed or not (no learned scores), so when the per-token argmax is
+    already valid BIO it is the answer.  Otherwise the pass runs over Python floats: with a
+    handful of tags, about twice as fast as numpy calls per token.  Ties go to the lowest
+    tag id, as ``np.argmax`` breaks them.
+    """
     n, k = probs.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     logp = np.log(np.clip(probs, 1e-12, 1.0))
     start, allowed = allowed_transitions(tags)
-    penalty = np.where(allowed, 0.0, -np.inf)
-    score = np.where(start, logp[0], -np.inf)
-    back = np.zeros((n, k), dtype=np.int64)
+    best = logp.argmax(axis=1)
+    if start[best[0]] and allowed[best[:-1], best[1:]].all():
+        return best.astype(np.int64)
+    preds = [np.flatnonzero(allowed[:, j]).tolist() for j in range(k)]
+    free = [len(p) == k for p in preds]  # any tag may precede this one (O, B-X)
+    tag_ids = range(k)
+    rows = logp.tolist()
+    score = [rows[0][j] if start[j] else -np.inf for j in tag_ids]
+    back = [[0] * k]
     for t in range(1, n):
-        candidates = score[:, None] + penalty  # prev x cur
-        back[t] = candidates.argmax(axis=0)
-        score = candidates[back[t], np.arange(k)] + logp[t]
+        top = max(tag_ids, key=score.__getitem__)
+        step = [top if free[j] else max(preds[j], key=score.__getitem__) for j in tag_ids]
+        row = rows[t]
+        score = [score[step[j]] + row[j] for j in tag_ids]
+        back.append(step)
     path = np.zeros(n, dtype=np.int64)
-    path[-1] = int(score.argmax())
+    last = max(tag_ids, key=score.__getitem__)
+    path[-1] = last
     for t in range(n - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
+        last = back[t][last]
+        path[t - 1] = last
     return path
 
 

@@ -42,13 +42,41 @@ def tagger_layers(model) -> dict[str, list[str]]:
     return {name: list(tags) for name, tags in layers.items()}
 
 
-def load_tagger_model(name_or_path: str, dtype: str = "auto"):
+QUANTIZE = (None, "int8")
+
+
+def quantize_int8(model):
+    """Dynamic int8 quantisation of the ``nn.Linear`` layers that do not narrow their input:
+    int8 weights with one scale per output channel, activations quantised per batch (fbgemm
+    kernels, so CPU only).  The model is cast to float32 first.
+
+    Layers with more inputs than outputs stay fp32: the feed-forward down-projections (their
+    input, after the activation function, has outliers that one activation scale per batch
+    renders badly) and the tag head.  On PolNeAR dev (stride 128) content exact F1 is 0.6515
+    this way, against 0.6345 with every layer in int8, 0.6154 with one scale per weight
+    matrix, and 0.6575 in fp32.
+    """
+    if next(model.parameters()).device.type != "cpu":
+        raise ValueError("quantize=int8 runs on the CPU only")
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    model = model.float()
+    spec = {name: per_channel_dynamic_qconfig for name, module in model.named_modules()
+            if isinstance(module, torch.nn.Linear) and module.in_features <= module.out_features}
+    return quantize_dynamic(model, spec).eval()
+
+
+def load_tagger_model(name_or_path: str, dtype: str = "auto", quantize: str | None = None):
     """Load a saved tagger (fp16 on disk) for inference in ``dtype`` (see
-    :func:`pipeline.models.inference_dtype`)."""
+    :func:`pipeline.models.inference_dtype`), or with its linear layers in int8 when
+    ``quantize="int8"`` (``dtype`` is then float32 for the rest)."""
+    if quantize not in QUANTIZE:
+        raise ValueError(f"quantize must be one of {QUANTIZE}, not {quantize!r}")
     path = resolve_checkpoint(name_or_path, "quote tagger", "scripts/train_quotes.py", "segmenter.name_or_path")
-    model = AutoModelForTokenClassification.from_pretrained(path, dtype=inference_dtype(dtype))
+    model = AutoModelForTokenClassification.from_pretrained(
+        path, dtype=torch.float32 if quantize else inference_dtype(dtype))
     tagger_layers(model)  # fail early on a checkpoint that is not a tagger
-    return model.eval()
+    return quantize_int8(model.eval()) if quantize == "int8" else model.eval()
 
 
 class LayeredTokenLoss:

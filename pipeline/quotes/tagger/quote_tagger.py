@@ -69,12 +69,17 @@ class QuoteTagger:
         self.provenance: dict[str, str | None] = {}
 
     @classmethod
-    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", **kwargs) -> "QuoteTagger":
-        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`."""
-        model = load_tagger_model(name_or_path, dtype)
+    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", quantize: str | None = None,
+                        **kwargs) -> "QuoteTagger":
+        """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`;
+        ``quantize``: ``int8`` for dynamic int8 linear layers on the CPU (see
+        :func:`pipeline.tagger.model.quantize_int8`), else null."""
+        model = load_tagger_model(name_or_path, dtype, quantize)
         path = resolve_model_path(name_or_path)
         tagger = cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
         tagger.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
+        if quantize:
+            tagger.provenance["quantize"] = quantize
         log.info("loaded quote tagger from %s", path)
         return tagger
 
@@ -82,20 +87,30 @@ class QuoteTagger:
 
     @torch.inference_mode()
     def _logits(self, windows: Sequence[Window], desc: str) -> list[np.ndarray]:
+        """Logits of each window, in order.  A batch holds windows of one length only (all
+        articles' full windows together, then each shorter length), so nothing is padded and an
+        article gets the spans it gets alone, whichever articles share its call (on PolNeAR dev
+        only some scores moved, in the 7th digit, with the batch size; ``quantize=int8`` scales
+        activations per batch, so there spans can move slightly)."""
         pad = self.tokenizer.pad_token_id or 0
         device = next(self.model.parameters()).device
-        out: list[np.ndarray] = []
-        batches = range(0, len(windows), self.batch_size)
-        for begin in tqdm(batches, desc=desc, unit="batch", disable=not self.progress or len(batches) < 2):
-            batch = windows[begin:begin + self.batch_size]
-            width = max(len(w.input_ids) for w in batch)
+        by_length: dict[int, list[int]] = {}
+        for i, w in enumerate(windows):
+            by_length.setdefault(len(w.input_ids), []).append(i)
+        batches = [same[begin:begin + self.batch_size] for _, same in sorted(by_length.items(), reverse=True)
+                   for begin in range(0, len(same), self.batch_size)]
+        out: list[np.ndarray | None] = [None] * len(windows)
+        for batch in tqdm(batches, desc=desc, unit="batch", disable=not self.progress or len(batches) < 2):
+            width = max(len(windows[i].input_ids) for i in batch)
             ids = torch.full((len(batch), width), pad, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for i, w in enumerate(batch):
-                ids[i, :len(w.input_ids)] = torch.tensor(w.input_ids)
-                mask[i, :len(w.input_ids)] = 1
+            for row, i in enumerate(batch):
+                n = len(windows[i].input_ids)
+                ids[row, :n] = torch.tensor(windows[i].input_ids)
+                mask[row, :n] = 1
             logits = self.model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
-            out.extend(logits.float().cpu().numpy())
+            for row, i in zip(logits.float().cpu().numpy(), batch):
+                out[i] = row
         return out
 
     def predict_spans(self, texts: Sequence[str]) -> list[list[CharSpan]]:
@@ -126,6 +141,10 @@ class QuoteTagger:
     def find(self, texts: Sequence[str]) -> list[list[QuoteSpan]]:
         """Quotes of each article."""
         return [self.quotes_from_spans(text, spans) for text, spans in zip(texts, self.predict_spans(texts))]
+
+    #: The batched segmenter interface of :func:`pipeline.stages.add_quotes`: the windows of
+    #: all the texts share model batches.
+    find_quotes_batch = find
 
     def __call__(self, text: str) -> list[QuoteSpan]:
         return self.find([text])[0]
