@@ -237,3 +237,22 @@ def test_role_description_takes_the_person_named_with_that_role():
     text = ("Daniel Kim, the city's mayor, unveiled the plan. Rosa Delgado backed it. "
             "The mayor said the lanes would open in spring.")
     assert speaker_of(text, "the lanes would open", "The mayor") == "Daniel Kim"
+
+
+def test_capitalised_titles_in_front_of_a_name_are_not_part_of_it():
+    cases = {"House Speaker Nora Vance": "Nora Vance", "Harbor County Gov. Ellis Ward": "Ellis Ward",
+             "U.S. District Judge Reed Calloway": "Reed Calloway", "Senate Majority Leader Tom Adair": "Tom Adair",
+             "Democrat Lena Ortiz": "Lena Ortiz", "Speaker Vance": "Vance"}
+    for mention, name in cases.items():
+        text = f"{mention} said the budget was late."
+        assert speaker_of(text, "the budget was late", mention) == name, mention
+    for kept in ("General Motors", "Martin Luther King Jr."):  # a title word inside a name stays
+        text = f"{kept} said the budget was late."
+        assert speaker_of(text, "the budget was late", kept) == kept
+
+
+def test_an_adverbial_after_the_name_is_not_part_of_it():
+    text = "Nora Vance last month said the budget was late."
+    assert speaker_of(text, "the budget was late", "Nora Vance last month") == "Nora Vance"
+    text = "Analysts at Crestline Bank said the merger would raise prices."
+    assert speaker_of(text, "the merger would raise prices", "Analysts at Crestline Bank") is None

@@ -170,7 +170,7 @@ def _org_name(mention: str) -> str:
     return re.sub(r"^(?:[Tt]he)\s+", "", mention)
 
 
-def _gender_of(words: list[str], core: list[str]) -> str | None:
+def gender_of(words: list[str], core: list[str]) -> str | None:
     low = {w.lower().strip(",.") for w in words} | {w.lower() for w in words}
     if low & _FEMALE_WORDS:
         return "f"
@@ -211,10 +211,11 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if re.fullmatch(r"(?i)he|she|they|we|i|it", text[s:e]):
             continue  # a sentence-initial pronoun, not a name
         toks = _tokens(text[s:e])
-        titles, core = _strip_titles(toks)
+        titled = _split_capitalised_title(toks)  # "House Speaker Nancy Pelosi": a person
+        titles, core = titled if titled is not None else _strip_titles(toks)
         if not core:
             continue
-        is_org = _is_org(toks)
+        is_org = _is_org(core if titled is not None else toks)
         ap = _ROLE_APPOS_RE.match(text, e, min(len(text), e + 100))
         appos = ""
         if ap and (set(re.findall(r"[a-z]+", ap.group(1).lower())) & (_ROLE_SET | _MALE_WORDS | _FEMALE_WORDS)
@@ -281,6 +282,44 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in lower):
         return None
     return toks[:last + 1], toks[last + 1:]
+
+
+#: Capitalised words that end a title in front of a name in US news, beyond :data:`TITLES`:
+#: "House Speaker", "Senate Majority Leader", "U.S. District Judge", "Democrat".
+#: Titles that are also surnames or name words ("Martin Luther King Jr.") are left out.
+_TITLE_ENDS = (TITLES - frozenset("king queen prince princess lord lady dame sir pope bishop coach captain nurse "
+                                  "engineer".split())) | frozenset(
+    """speaker whip majority minority chair chairs inspector counsel democrat republican administrator
+    adviser advisor aide""".split())
+#: Titles that name a person by one word after them ("Speaker Pelosi", "President Trump"); after
+#: other title words ("Justice", "Health", "Republican") one word is more often a name's end.
+_ONE_WORD_TITLES = frozenset("""president speaker sen. senator rep. representative gov. governor mayor
+    judge secretary chairman chairwoman chair leader whip minister premier chancellor ambassador general
+    gen. director commissioner counsel dr. mr. mrs. ms. mr mrs ms""".split())
+_NAME_SUFFIXES = frozenset("jr. jr sr. sr ii iii iv".split())
+#: Title words that also open company names ("General Motors", "Director Films").
+_ALSO_NAME_WORDS = frozenset("general gen. director chair leader counsel secretary".split())
+
+
+def _split_capitalised_title(toks: list[str]) -> tuple[list[str], list[str]] | None:
+    """``House Speaker Nancy Pelosi`` -> (``House Speaker``, ``Nancy Pelosi``).
+
+    The name is what follows the last title word, when that is one to four capitalised words
+    that are neither titles nor organisation words; ``None`` otherwise ("Justice Department",
+    "Secretary of State", "Colorado Gov." with no name after it).
+    """
+    ends = [i for i, t in enumerate(toks[:-1]) if t.lower() in _TITLE_ENDS or t.lower().strip(".,") in _TITLE_ENDS]
+    if not ends:
+        return None
+    name = toks[ends[-1] + 1:]
+    if ends[-1] == 0 and len(name) < 2 and toks[0].lower() not in _ONE_WORD_TITLES - _ALSO_NAME_WORDS:
+        return None  # "General Motors", "Vice Media": a name, not a title
+    if len(name) == 1 and (toks[ends[-1]].lower() not in _ONE_WORD_TITLES or name[0].lower() in _NAME_SUFFIXES):
+        return None  # "Voting Rights Act", "King Jr."
+    if not 1 <= len(name) <= 4 or not all(
+            (t[:1].isupper() or t in _PARTICLES) and t.lower().strip(".,") not in ORG_WORDS for t in name):
+        return None
+    return toks[:ends[-1] + 1], name
 
 
 def _person_of_organisation(toks: list[str]) -> list[str] | None:
@@ -357,7 +396,7 @@ class _Resolver:
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
         ent.roles |= {w.lower() for w in words}
-        ent.gender = ent.gender or _gender_of(words, list(full))
+        ent.gender = ent.gender or gender_of(words, list(full))
         return ent
 
     def _in_direct(self, pos: int) -> bool:
@@ -393,7 +432,7 @@ class _Resolver:
                     return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
                 return e.is_org and head in low
             return self._recent(org_ok, pos)
-        gender = _gender_of([head], [])
+        gender = gender_of([head], [])
         ent = self._recent(lambda e: not e.is_org and head in e.roles
                            and (gender is None or e.gender in (None, gender)), pos)
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head):
@@ -418,6 +457,7 @@ class _Resolver:
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
+        mention = _cut_adverbial_tail(mention)
         if re.fullmatch(r"(?i)he|she|they|we|i", mention):
             return self._resolve_pronoun(mention, pos)
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
@@ -429,6 +469,11 @@ class _Resolver:
         if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
                 and toks[1][:1].isupper():
             toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
+            mention = " ".join(toks)
+        title_roles: list[str] = []
+        titled = _split_capitalised_title(toks)
+        if titled is not None:  # "House Speaker Nancy Pelosi", "U.S. District Judge Reed O'Connor"
+            title_roles, toks = titled
             mention = " ".join(toks)
         person_of = _person_of_organisation(toks)
         if person_of is not None:  # "Economist Peter Novak of Crestline Bank"
@@ -446,7 +491,7 @@ class _Resolver:
         roles, toks = split
         mention = " ".join(toks)
         titles, core = _strip_titles(toks)
-        titles = roles + titles
+        titles = title_roles + roles + titles
         if _is_org(toks):
             name = _org_name(mention)
             name = self.acronyms.get(name, name)
@@ -492,6 +537,24 @@ class _Resolver:
 
 
 _APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+
+
+#: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
+#: Pelosi last month", "Biden in his speech", "Judge Reed O'Connor in the Northern District".
+_TAIL_OPENERS = frozenset("""last on in during this earlier later yesterday today tonight
+    while when after before recently also late early""".split())
+
+
+def _cut_adverbial_tail(mention: str) -> str:
+    """The mention up to an adverbial that follows a capitalised name ("Biden in his speech" ->
+    "Biden"); "officials on Monday" has no name before "on" and is kept."""
+    words = list(re.finditer(r"\S+", mention))
+    for prev, word in zip(words, words[1:]):
+        before = prev.group().lower().strip(".,")
+        if word.group() in _TAIL_OPENERS and prev.group()[:1].isupper() and not (
+                before in _ROLE_SET or before.rstrip("s") in _ROLE_SET or before in ORG_WORDS):
+            return mention[:prev.end()]
+    return mention
 
 
 def _name_part(mention: str, start: int) -> tuple[str, int]:

@@ -14,6 +14,7 @@ files; the segmenter, attributor and classifier are passed in already built.
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Callable, Sequence
 
 from datasets import Dataset, concatenate_datasets
@@ -26,7 +27,8 @@ from pipeline.io.schema import (  # the table schemas; imported from here by old
 )
 from pipeline.quotes.spans import QuoteSpan
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.stance.features import find_mention, quote_clause
+from pipeline.quotes.references import DocumentTargets
+from pipeline.stance.features import NO_MENTION, clause_parts, find_mention, quote_clause
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
     find_batch = getattr(find_quotes, "find_quotes_batch", None)
     if find_batch is None:
         return documents.map(segment, features=DOCUMENTS_WITH_QUOTES, desc="segment quotes",
-                             load_from_cache_file=False)
+                             load_from_cache_file=False, new_fingerprint=_fresh())
 
     def segment_batch(batch: dict) -> dict:
         rows = [dict(zip(batch, values)) for values in zip(*batch.values())]
@@ -107,7 +109,7 @@ def add_quotes(documents: Dataset, find_quotes: FindQuotes) -> Dataset:
         return {key: [o[key] for o in out] for key in ("quotes", "status", "error")}
 
     return documents.map(segment_batch, batched=True, batch_size=SEGMENT_BATCH, features=DOCUMENTS_WITH_QUOTES,
-                         desc="segment quotes", load_from_cache_file=False)
+                         desc="segment quotes", load_from_cache_file=False, new_fingerprint=_fresh())
 
 
 def add_attributions(documents: Dataset, attribute: Attribute,
@@ -128,7 +130,7 @@ def add_attributions(documents: Dataset, attribute: Attribute,
             return _failed("attribute", row, exc)
 
     return documents.map(link, features=DOCUMENTS_WITH_QUOTES, desc="attribute speakers",
-                         load_from_cache_file=False)
+                         load_from_cache_file=False, new_fingerprint=_fresh())
 
 
 def document_targets(row_targets: Sequence[str], config_targets: Sequence[str]) -> list[str]:
@@ -162,6 +164,7 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
         texts, holders = [c[0] for c in clauses], [c[1] for c in clauses]
         # news names an entity-list target short ("FBI", "tariffs"): see features.news_alias
         mentions = [find_mention(t, text, aliases=True, news=True) for (_, _, t), text in zip(pairs, texts)]
+        mentions = _with_references(rows, pairs, mentions, targets)
     else:
         texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
         holders = None
@@ -178,7 +181,42 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
         return {"quotes": quotes}
 
     return documents.map(fill, with_indices=True, features=DOCUMENTS_WITH_QUOTES,
-                         desc="attach stances", load_from_cache_file=False)
+                         desc="attach stances", load_from_cache_file=False, new_fingerprint=_fresh())
+
+
+def _locate(target: str, text: str) -> tuple[int, int]:
+    return find_mention(target, text, aliases=True, news=True)
+
+
+def _with_references(rows: list[dict], pairs: list[tuple[int, int, str]], mentions: list[tuple[int, int]],
+                     targets: Sequence[str]) -> list[tuple[int, int]]:
+    """Where a clause does not name its target, the span that refers to it ("the president",
+    "her": :mod:`pipeline.quotes.references`), in clause offsets; the documents' person targets
+    are read once per document, and only for the rows that need them."""
+    documents: dict[int, DocumentTargets] = {}
+    found: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
+    out = list(mentions)
+    for i, ((r, q, target), mention) in enumerate(zip(pairs, mentions)):
+        if mention != NO_MENTION:
+            continue
+        row = rows[r]
+        if r not in documents:
+            documents[r] = DocumentTargets(row["text"], document_targets(row["targets"], targets), _locate)
+        quote = row["quotes"][q]
+        clause_start = min(a for a, _ in clause_parts(quote).values())
+        if (r, q) not in found:
+            found[(r, q)] = documents[r].references(quote, clause_start)
+        span = found[(r, q)].get(target)
+        if span is not None:
+            out[i] = (span[0] - clause_start, span[1] - clause_start)
+    return out
+
+
+def _fresh() -> str:
+    """A new fingerprint for a ``Dataset.map`` result. Without one, ``datasets`` hashes the mapped
+    function with everything it closes over (the tagger's weights: 1-2 s per stage and shard);
+    results are never read back from its cache here, so the hash buys nothing."""
+    return uuid.uuid4().hex
 
 
 Timer = Callable[[str, Callable[[], Any]], Any]
@@ -224,7 +262,7 @@ class Stages:
             if len(shard) == 1:
                 row = shard[0]
                 return shard.map(lambda _: _failed("stance", row, exc), features=DOCUMENTS_WITH_QUOTES,
-                                 load_from_cache_file=False)
+                                 load_from_cache_file=False, new_fingerprint=_fresh())
             if len(shard) == 0:
                 raise
         half = len(shard) // 2

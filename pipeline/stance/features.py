@@ -205,6 +205,20 @@ def encode_pairs(
 CLAUSE_REACH = 250  # characters; a source or cue further from the content is not part of its clause
 
 
+def clause_parts(quote: dict) -> dict[str, tuple[int, int]]:
+    """Document spans of a quote's clause parts: ``content`` always, ``speaker`` and ``cue`` when
+    the quote has them within :data:`CLAUSE_REACH` characters of its content."""
+    parts = {"content": (quote["start"], quote["end"])}
+    for name in ("speaker", "cue"):
+        begin, end = quote.get(f"{name}_start", -1), quote.get(f"{name}_end", -1)
+        if begin is None or end is None or begin < 0 or end <= begin:
+            continue
+        if begin - quote["end"] > CLAUSE_REACH or quote["start"] - end > CLAUSE_REACH:
+            continue
+        parts[name] = (begin, end)
+    return parts
+
+
 def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
     """The attribution clause of a quote: its content with its source mention and cue.
 
@@ -213,15 +227,7 @@ def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
     A source or cue more than :data:`CLAUSE_REACH` characters from the content is left out
     (and then not marked), so a far-away link cannot crowd the content out of the window.
     """
-    lo, hi = quote["start"], quote["end"]
-    spans = {}
-    for name in ("speaker", "cue"):
-        begin, end = quote.get(f"{name}_start", -1), quote.get(f"{name}_end", -1)
-        if begin is None or end is None or begin < 0 or end <= begin:
-            continue
-        if begin - quote["end"] > CLAUSE_REACH or quote["start"] - end > CLAUSE_REACH:
-            continue
-        spans[name] = (begin, end)
-        lo, hi = min(lo, begin), max(hi, end)
-    holder = spans.get("speaker")
+    parts = clause_parts(quote)
+    lo, hi = min(a for a, _ in parts.values()), max(b for _, b in parts.values())
+    holder = parts.get("speaker")
     return document[lo:hi], ((holder[0] - lo, holder[1] - lo) if holder else NO_MENTION)

@@ -1,0 +1,104 @@
+"""References to a stance target inside a quote that does not name it (pipeline.quotes.references)."""
+
+from pipeline.quotes.references import DocumentTargets, is_person_target, occurrences
+from pipeline.stance.features import find_mention
+
+TARGETS = ["Amy Klobuchar", "Donald Trump", "Susan Collins", "climate action"]
+TEXT = ("Sen. Amy Klobuchar of Minnesota said she would run on Sunday. "
+        "“Her questioning is excellent,” Sen. Susan Collins said. "
+        "President Donald Trump said he would campaign in Minnesota. "
+        "“The president is wrong about the farm bill,” Collins said.")
+
+
+def locate(target, text):
+    return find_mention(target, text, aliases=True, news=True)
+
+
+def quote(content, speaker):
+    start = TEXT.index(content)
+    return {"start": start, "end": start + len(content), "speaker": speaker}
+
+
+def refs(document, q):
+    return {t: TEXT[a:b] for t, (a, b) in document.references(q, q["start"] - 1).items()}
+
+
+def test_person_targets_and_their_mentions():
+    assert is_person_target("Amy Klobuchar") and is_person_target("Trump")
+    assert not is_person_target("climate action")
+    assert not is_person_target("Republican Party") and not is_person_target("United States")
+    assert [TEXT[a:b] for a, b in occurrences("Donald Trump", TEXT, locate)] == ["Donald Trump"]
+    assert [TEXT[a:b] for a, b in occurrences("Susan Collins", TEXT, locate)] == ["Susan Collins", "Collins"]
+
+
+def test_gender_from_a_pronoun_after_the_name():
+    document = DocumentTargets(TEXT, TARGETS, locate)
+    assert document.gender == {"Amy Klobuchar": "f", "Donald Trump": "m", "Susan Collins": "f"}
+
+
+def test_a_pronoun_refers_to_the_person_named_last_with_its_gender():
+    document = DocumentTargets(TEXT, TARGETS, locate)
+    assert refs(document, quote("Her questioning is excellent,", "Susan Collins")) == {"Amy Klobuchar": "Her"}
+
+
+def test_a_pronoun_in_a_quote_without_a_speaker_is_left_alone():
+    document = DocumentTargets(TEXT, TARGETS, locate)
+    assert refs(document, quote("Her questioning is excellent,", None)) == {}
+
+
+def test_a_pronoun_of_the_other_gender_or_of_the_speaker_is_no_reference():
+    text = "Donald Trump said he would go. “She was never fair to us,” Trump said."
+    document = DocumentTargets(text, ["Donald Trump", "Nancy Pelosi"], locate)
+    start = text.index("She")
+    assert document.references({"start": start, "end": start + 26, "speaker": "Joe Smith"}, start - 1) == {}
+    assert document.references({"start": start, "end": start + 26, "speaker": "Donald Trump"}, start - 1) == {}
+
+
+def test_a_role_refers_to_the_one_target_with_that_title():
+    document = DocumentTargets(TEXT, TARGETS, locate)
+    assert document.role_holder == {"president": "Donald Trump"}  # two senators: "the senator" is no one
+    assert refs(document, quote("The president is wrong about the farm bill,", "Susan Collins")) == {
+        "Donald Trump": "The president"}
+
+
+def test_a_role_shared_with_a_name_outside_the_targets_is_ambiguous():
+    text = "President Donald Trump met President Emmanuel Macron. “The president is right,” Smith said."
+    document = DocumentTargets(text, ["Donald Trump"], locate)
+    assert document.role_holder == {}
+
+
+class RecordingStance:
+    """Reads attribution clauses, answers neutral, and keeps the mention it was given per pair."""
+
+    context = "clause"
+
+    def __init__(self, **_: object) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def predict(self, targets, texts, mentions=None, holders=None):
+        from pipeline.stance.classifier import StancePrediction
+
+        for target, text, (start, end) in zip(targets, texts, mentions):
+            self.seen[(target, text)] = text[start:end] if start >= 0 else None
+        return [StancePrediction("neutral", 0.9, {"neutral": 0.9}) for _ in texts]
+
+
+def test_the_stance_stage_marks_the_reference_when_the_quote_does_not_name_the_target(tmp_path):
+    import json
+
+    from pipeline.quotes.rules.attribute import attribute_quotes
+    from pipeline.quotes.rules.segment import find_quotes
+    from pipeline.quotes.speakers import resolve_speakers
+    from pipeline.run.local_runner import run_pipeline
+    from pipeline.run.stages import Stages
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"id": "d", "text": TEXT, "targets": TARGETS[:3]}) + "\n", encoding="utf-8")
+    stance = RecordingStance()
+    stages = Stages(find_quotes, attribute_quotes, resolve_speakers, lambda: stance)
+    run_pipeline(path, tmp_path / "out", stages)
+    marked = {(target, text.lstrip("“")[:15]): mention for (target, text), mention in stance.seen.items()}
+    assert marked[("Donald Trump", "The president i")] == "The president"
+    assert marked[("Amy Klobuchar", "Her questioning")] == "Her"
+    assert marked[("Susan Collins", "Her questioning")] == "Susan Collins"  # the holder, named
+    assert marked[("Donald Trump", "Her questioning")] is None  # named only after the quote
