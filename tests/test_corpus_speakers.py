@@ -89,6 +89,8 @@ def test_organisations_merge_on_name_and_acronym():
     assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
     assert table[ids[0]]["type"] == table[ids[2]]["type"] == "organisation"
     assert table[ids[0]]["variants"] == ["NHA", "National Health Agency"]
+    ids, table = grouped([("a", "Harbor Economics", "Harbor Economics"), ("b", "Pike Research", "Pike Research")])
+    assert [table[i]["type"] for i in ids] == ["organisation", "organisation"]  # firms named by their trade
 
 
 def test_quotes_without_speaker_have_no_id_and_ids_are_stable():

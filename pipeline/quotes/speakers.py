@@ -79,7 +79,8 @@ ORG_WORDS = frozenset(
     authority parliament congress senate assembly coalition alliance network times
     post news reuters motors industries holdings technologies systems energy
     airlines foundation fund board court police army navy service house cabinet
-    administration secretariat duma""".split()
+    administration secretariat duma economics research capital partners consulting analytics
+    associates advisors institute center centre society trust media watch international""".split()
 )
 _CORPORATE = frozenset("company corp corp. corporation inc inc. ltd ltd. group motors industries holdings technologies systems airlines plc llc".split())
 _ORG_HEADS = frozenset(
