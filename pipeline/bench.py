@@ -54,11 +54,21 @@ def _ours(input_dir: str, components: dict[str, Any], targets: list[str], runs: 
         stages.classifier = stages.load_classifier()
     load_s = time.perf_counter() - begin
 
+    stage_s: dict[str, float] = {}  # of the last timed run: where the time goes
+
+    def timed(name: str, step: Callable[[], Any]) -> Any:
+        begin = time.perf_counter()
+        out = step()
+        stage_s[name] = stage_s.get(name, 0.0) + time.perf_counter() - begin
+        return out
+
     def work() -> int:
-        return len(build_tables(stages.process(load_documents(input_dir)))["quotes"])
+        stage_s.clear()
+        return len(build_tables(stages.process(load_documents(input_dir), timed=timed))["quotes"])
 
     seconds, quotes = _measure(work, runs, warmup)
-    result = {"seconds": seconds, "quotes": quotes, "model_load_s": load_s, "peak_rss_mb": _peak_rss_mb()}
+    result = {"seconds": seconds, "quotes": quotes, "model_load_s": load_s, "peak_rss_mb": _peak_rss_mb(),
+              "stage_s": dict(stage_s)}
     classifier = stages.classifier
     if classifier is not None and getattr(classifier, "pairs", 0):
         # Share of (quote, target) pairs the relevance gate answered without the cross-encoder.
@@ -166,6 +176,9 @@ def format_benchmark(results: dict) -> str:
             lines.append(f"{name:<18}{r.get('n_targets', '-'):>8}{r['docs_per_s']:>9.2f}{r['quotes_per_s']:>10.1f}"
                          f"{r['tokens_per_s']:>10.0f}{r['peak_rss_mb']:>13.0f}{r['model_load_s']:>8.1f}"
                          f"{gated:>7}{speedup:>12}")
+    for name in [n for n in results if n.startswith("ours") and results[n].get("stage_s")]:
+        stages = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in results[name]["stage_s"].items())
+        lines.append(f"{name} seconds by stage: {stages}")
     if "extra_target_s_per_doc" in results:
         lines.append(f"one more target: +{results['extra_target_s_per_doc'] * 1000:.1f} ms per document")
     return "\n".join(lines)

@@ -29,8 +29,10 @@ def test_benchmark_reports_rates_for_our_pipeline(tmp_path, tiny_stance_model):
     assert results["ours"]["docs_per_s"] > 0 and results["ours"]["peak_rss_mb"] > 50
     assert results["ours"]["pairs_gated"] == 1.0  # neither quote names a target; no cosine reaches 1.01
     assert "extra_target_s_per_doc" in results
+    assert {"segment", "attribute", "stance"} <= set(results["ours"]["stage_s"])  # where the time goes
+    assert sum(results["ours"]["stage_s"].values()) <= results["ours"]["seconds"]
     table = format_benchmark(results)
-    assert "ours_2_targets" in table and "one more target" in table
+    assert "ours_2_targets" in table and "one more target" in table and "seconds by stage" in table
     assert not any(line.startswith("textacy") for line in table.splitlines())
 
 
