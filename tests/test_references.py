@@ -41,6 +41,15 @@ def test_a_pronoun_refers_to_the_person_named_last_with_its_gender():
     assert refs(document, quote("Her questioning is excellent,", "Susan Collins")) == {"Amy Klobuchar": "Her"}
 
 
+def test_a_pronoun_among_topic_targets_still_finds_its_person():
+    text = ("Nora Vance said she would secure the border. "
+            "“Her plan to secure the border is a stunt,” Tom Adair said.")
+    document = DocumentTargets(text, ["securing the border", "Nora Vance"], locate)
+    start = text.index("Her plan")
+    found = document.references({"start": start, "end": start + 40, "speaker": "Tom Adair"}, start - 1)
+    assert {t: text[a:b] for t, (a, b) in found.items()} == {"Nora Vance": "Her"}
+
+
 def test_a_pronoun_in_a_quote_without_a_speaker_is_left_alone():
     document = DocumentTargets(TEXT, TARGETS, locate)
     assert refs(document, quote("Her questioning is excellent,", None)) == {}
@@ -102,3 +111,25 @@ def test_the_stance_stage_marks_the_reference_when_the_quote_does_not_name_the_t
     assert marked[("Amy Klobuchar", "Her questioning")] == "Her"
     assert marked[("Susan Collins", "Her questioning")] == "Susan Collins"  # the holder, named
     assert marked[("Donald Trump", "Her questioning")] is None  # named only after the quote
+
+
+COUNCIL = ("Council approves bike lanes\n\nThe council voted to build bike lanes on Main Street. "
+           "Councilman Frank Miller said the plan was a costly mistake. "
+           "“The lanes will save lives,” said Rosa Delgado.")
+
+
+def test_the_plan_refers_to_the_topic_named_last_and_the_head_noun_to_its_topic():
+    document = DocumentTargets(COUNCIL, ["bike lanes", "steel tariffs", "Frank Miller"], locate)
+    assert document.topics == ["bike lanes", "steel tariffs"] and document.head_of == {"lane": "bike lanes"}
+    start = COUNCIL.index("the plan")
+    found = document.references({"start": start, "end": start + 37, "speaker": "Frank Miller"}, start - 30)
+    assert {t: COUNCIL[a:b] for t, (a, b) in found.items()} == {"bike lanes": "the plan"}
+    start = COUNCIL.index("The lanes")
+    found = document.references({"start": start, "end": start + 25, "speaker": "Rosa Delgado"}, start - 1)
+    assert {t: COUNCIL[a:b] for t, (a, b) in found.items()} == {"bike lanes": "lanes"}
+
+
+def test_a_topic_the_document_never_names_gets_no_reference():
+    text = "“The plan is a costly mistake,” Frank Miller said."
+    document = DocumentTargets(text, ["bike lanes", "steel tariffs"], locate)
+    assert document.references({"start": 1, "end": 30, "speaker": "Frank Miller"}, 0) == {}

@@ -14,6 +14,10 @@ finds that mention when the quote does not name the target, from the document ar
    and the document tells the person's gender and it agrees. A quote without a resolved speaker
    is left alone: its pronouns may be the speaker's own.
 
+3. **Topic.** "the lanes" refers to the one topic target of the document with that head noun
+   ("bike lanes"); "the plan", "this measure", "the bill" (:data:`PLAN_NOUNS`) to the topic target
+   named last before the quote, at most :data:`TOPIC_REACH` characters before it.
+
 "Named" is decided by the ``locate`` function the caller passes (the stance featurisation's
 ``find_mention``), so this module and the stance input agree on what a mention is. Nothing here
 labels a stance; it only says which words to mark, and the classifier still reads the quote.
@@ -83,15 +87,45 @@ def occurrences(target: str, text: str, locate: Locate) -> list[Span]:
     return spans
 
 
+#: What a quote calls the policy, bill or plan the article is about: "the plan", "this measure".
+PLAN_NOUNS = frozenset("""plan plans proposal measure bill policy law rule project deal agreement program
+    programme practice legislation ban decision order declaration reform initiative scheme""".split())
+#: How far back (characters from the clause's start) the topic "the plan" stands for may be named.
+TOPIC_REACH = 1500
+
+
+def is_topic_target(target: str) -> bool:
+    """A topic, policy or event: a target with a lower-case word ("bike lanes", "US-Mexico border
+    wall"); names of people and organisations are capitalised throughout."""
+    return any(w[:1].islower() for w in target.split())
+
+
+def _head(topic: str) -> str | None:
+    """The head noun of a topic, singular: "bike lanes" -> "lane", "impeachment probe" -> "probe"."""
+    words = re.findall(r"[^\W\d_]+", topic)
+    if not words or not words[-1].islower() or len(words) < 2:
+        return None
+    head = words[-1]
+    return head[:-1] if head.endswith("s") and len(head) > 4 else head
+
+
 class DocumentTargets:
-    """The person targets of one document: where each is named, its roles and its gender."""
+    """The person and topic targets of one document: where each is named, a person's roles and
+    gender, a topic's head noun."""
 
     def __init__(self, text: str, targets: Sequence[str], locate: Locate) -> None:
         self.text, self.locate = text, locate
-        self.people = [t for t in dict.fromkeys(targets) if is_person_target(t)]
-        self.spans = {t: occurrences(t, text, locate) for t in self.people}
+        targets = list(dict.fromkeys(targets))
+        self.people = [t for t in targets if is_person_target(t)]
+        self.topics = [t for t in targets if is_topic_target(t)]
+        self.spans = {t: occurrences(t, text, locate) for t in self.people + self.topics}
         self.gender = {t: self._gender(t) for t in self.people}
         self.role_holder = self._role_holders()
+        heads: dict[str, list[str]] = {}
+        for topic in self.topics:
+            if self.spans[topic] and _head(topic) and len(_head(topic)) >= 4:
+                heads.setdefault(_head(topic), []).append(topic)
+        self.head_of = {head: topics[0] for head, topics in heads.items() if len(topics) == 1}
 
     def _gender(self, target: str) -> str | None:
         words = target.split()
@@ -135,6 +169,15 @@ class DocumentTargets:
             match = re.search(rf"(?i:\bthe\s+(?:former\s+|current\s+)?{re.escape(noun)}\b)(?!\s+[A-Z])", content)
             if match and target not in found:
                 found[target] = (start + match.start(), start + match.end())
+        for head, topic in self.head_of.items():  # "the lanes" for "bike lanes"
+            match = re.search(rf"(?i:\b(?:the|this|that|these|those)\s+(?:[a-z-]+\s+)?{re.escape(head)}s?\b)", content)
+            if match and topic not in found:
+                found[topic] = (start + match.end() - len(match.group().split()[-1]), start + match.end())
+        plan = re.search(rf"(?i:\b(?:the|this|that|these|those)\s+(?:[a-z-]+\s+)?({'|'.join(PLAN_NOUNS)})\b)", content)
+        if plan:
+            topic = self._latest_topic(clause_start)
+            if topic is not None and topic not in found:
+                found[topic] = (start + plan.start(), start + plan.end())
         pronoun = _PRONOUN_RE.search(content)
         speaker = quote.get("speaker")
         if pronoun and speaker:
@@ -143,11 +186,17 @@ class DocumentTargets:
                 found[target] = (start + pronoun.start(), start + pronoun.end())
         return found
 
+    def _latest_topic(self, before: int) -> str | None:
+        """The topic target named last before ``before``, within :data:`TOPIC_REACH`."""
+        last = {t: max((e for _, e in self.spans[t] if e <= before), default=-1) for t in self.topics}
+        named = [t for t, e in last.items() if e >= 0 and before - e <= TOPIC_REACH]
+        return max(named, key=last.__getitem__) if named else None
+
     def _antecedent(self, gender: str, before: int, speaker: str) -> str | None:
         """The person target named last before ``before`` (within :data:`PRONOUN_REACH`), other
         than the speaker, when its gender is known and is ``gender``; a more recent person of
         unknown gender makes it ambiguous."""
-        last = {t: max((e for _, e in spans if e <= before), default=-1) for t, spans in self.spans.items()
+        last = {t: max((e for _, e in self.spans[t] if e <= before), default=-1) for t in self.people
                 if self.locate(t, speaker)[0] < 0}
         for target in sorted((t for t, e in last.items() if e >= 0 and before - e <= PRONOUN_REACH),
                              key=last.__getitem__, reverse=True):
