@@ -167,8 +167,9 @@ def test_heldout_corpus_end_to_end(tmp_path):
     written, before any later resolver change: within-document accuracy 0.775 (31 of 40),
     B-cubed P 0.901, R 0.688, F1 0.780 (the dev part gives 1.000 and 0.987). Capitalised titles
     in front of a name ("Police Chief Oliver Grant"; a change made for SEESAW's "House Speaker
-    Nancy Pelosi", not tuned here) raised them to 0.825 and 0.822. Floors at those values: a later
-    change may raise them, not lower them."""
+    Nancy Pelosi", not tuned here) raised them to 0.825 and 0.822, and common US first names for
+    gender ("Ruth", "Samuel" among them, chosen for SEESAW) to 0.900 and 0.897. Floors at those
+    values: a later change may raise them, not lower them."""
     from pipeline.api import Pipeline
     from pipeline.io.artifacts import write_tables
     from pipeline.eval.speakers import evaluate_speaker_predictions
@@ -180,7 +181,7 @@ def test_heldout_corpus_end_to_end(tmp_path):
     write_tables({"quotes": output.quotes, "documents": output.documents}, tmp_path, {})
     summary = evaluate_speaker_predictions(gold_path, tmp_path, tmp_path / "eval")["summary"]
     assert summary["found"] == summary["gold_quotes"] == 40
-    assert summary["accuracy"] >= 0.825 and summary["b_cubed_f1"] >= 0.82
+    assert summary["accuracy"] >= 0.9 and summary["b_cubed_f1"] >= 0.89
 
 
 def test_a_bare_name_whose_gender_fits_nobody_stays_ambiguous():

@@ -62,7 +62,7 @@ _PRONOUN_RE = re.compile(r"(?i)\b(he|him|his|she|her|hers)\b")
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 #: A subject or possessive pronoun soon after a person's name, in the same sentence: "Klobuchar
 #: of Minnesota said she ...", "Trump and his ...". ("Trump mocked her" is about someone else, so
-#: object pronouns do not count; a document whose votes disagree tells no gender.)
+#: object pronouns do not count; without a clear majority the document tells no gender.)
 _PRONOUN_AFTER = re.compile(r"[^.!?\"“”]{0,60}?\b(he|his|she)\b")
 _NOT_PERSON_WORDS = frozenset("""united states republican republicans democrat democrats democratic gop
     american americans white of and the""".split())
@@ -94,10 +94,14 @@ PLAN_NOUNS = frozenset("""plan plans proposal measure bill policy law rule proje
 TOPIC_REACH = 1500
 
 
+_NAME_GLUE = frozenset("of the and for on in at de del la von van".split())  # "Department of Justice"
+
+
 def is_topic_target(target: str) -> bool:
-    """A topic, policy or event: a target with a lower-case word ("bike lanes", "US-Mexico border
-    wall"); names of people and organisations are capitalised throughout."""
-    return any(w[:1].islower() for w in target.split())
+    """A topic, policy or event: a target with a lower-case word other than "of", "the", ...
+    ("bike lanes", "US-Mexico border wall"); names of people and organisations are capitalised
+    ("Department of Justice")."""
+    return any(w[:1].islower() and w not in _NAME_GLUE for w in target.split())
 
 
 def _head(topic: str) -> str | None:
@@ -125,7 +129,7 @@ class DocumentTargets:
         for topic in self.topics:
             if self.spans[topic] and _head(topic) and len(_head(topic)) >= 4:
                 heads.setdefault(_head(topic), []).append(topic)
-        self.head_of = {head: topics[0] for head, topics in heads.items() if len(topics) == 1}
+        self.head_of = {head: named[0] for head, named in heads.items() if len(named) == 1}
 
     def _gender(self, target: str) -> str | None:
         words = target.split()
@@ -140,8 +144,8 @@ class DocumentTargets:
         told = gender_of(titles, words)
         if told:
             return told
-        if votes["m"] != votes["f"] and min(votes.values()) == 0:
-            return "m" if votes["m"] else "f"
+        if max(votes.values()) >= 2 * min(votes.values()) + 1:  # a clear majority of the pronouns
+            return "m" if votes["m"] > votes["f"] else "f"
         return None
 
     def _role_holders(self) -> dict[str, str]:

@@ -80,7 +80,7 @@ ORG_WORDS = frozenset(
     post news reuters motors industries holdings technologies systems energy
     airlines foundation fund board court police army navy service house cabinet
     administration secretariat duma economics research capital partners consulting analytics
-    associates advisors institute center centre society trust media watch international""".split()
+    associates advisors institute center centre society trust media watch international bureau""".split()
 )
 _CORPORATE = frozenset("company corp corp. corporation inc inc. ltd ltd. group motors industries holdings technologies systems airlines plc llc".split())
 _ORG_HEADS = frozenset(
@@ -91,8 +91,21 @@ _ORG_HEADS = frozenset(
 )
 _MALE_WORDS = frozenset("mr mr. king prince lord sir spokesman chairman councilman businessman congressman husband father son brother".split())
 _FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame spokeswoman chairwoman councilwoman businesswoman congresswoman wife mother daughter sister".split())
-_MALE_FIRST = frozenset("john james david michael robert william thomas peter paul mark george richard daniel sergei sergey dmitry vladimir ivan alexei andrei igor li wei hans pierre jean luis carlos jose ahmed mohammed ali omar".split())
-_FEMALE_FIRST = frozenset("mary maria anna elena olga natalia svetlana irina sarah emma laura julia sophie claire marie ursula angela hannah rachel emily jennifer linda susan karen helen fatima aisha mei lin".split())
+_MALE_FIRST = frozenset("""john james david michael robert william thomas peter paul mark george richard daniel sergei
+    sergey dmitry vladimir ivan alexei andrei igor li wei hans pierre jean luis carlos jose ahmed mohammed ali omar
+    donald joe joseph bernie bernard chuck charles adam mitch kevin ted edward barack bill mike ronald bobby
+    christopher frederick steven stephen steve brian jeff jeffrey greg gregory jerry jerome jerrold tom
+    tim timothy matt matthew andrew eric jason justin kenneth ken rick rudy jared hunter pete marco rand newt
+    mitt jeb lamar rod brett neil samuel clarence anthony tony larry lawrence gary ben benjamin jim jimmy
+    jon jonathan nick nicholas roger patrick gavin beto cory elijah devin scott kurt frank henry harry jack
+    walter arthur albert ralph roy bruce keith alan allan dennis douglas doug ryan tyler kyle""".split())
+_FEMALE_FIRST = frozenset("""mary maria anna elena olga natalia svetlana irina sarah emma laura julia sophie claire marie
+    ursula angela hannah rachel emily jennifer linda susan karen helen fatima aisha mei lin nancy hillary
+    elizabeth kamala amy kirsten maxine stephanie sonia ruth lisa alexandria ilhan rashida ayanna tulsi nikki
+    kellyanne melania ivanka michelle betsy condoleezza madeleine hope sheila barbara patricia debbie deborah
+    diane dianne heidi tammy marsha martha katie kate catherine kathleen christine gretchen janet loretta sally
+    valerie jill ann anne cindy cynthia jeanne jeanine marianne rosa margaret susan joan jane judy carol
+    sharon donna dorothy harriet melanie nan""".split())
 _PLACE_PREPS = frozenset("in at from to into near across via of toward towards outside inside around".split())
 #: Capitalised words that open a sentence or clause but never a name: "Regarding Russia's war,
 #: he said" is not a person "Regarding Russia"; a mention that starts with one names no speaker.
