@@ -141,3 +141,9 @@ def test_an_organisation_with_of_in_its_name_is_not_a_topic():
     # SEESAW, so organisations get no head-noun references (measured: no gain)
     document = DocumentTargets("The Department of Justice said so.", ["Department of Justice"], locate)
     assert document.topics == [] and document.head_of == {}
+
+
+def test_a_title_before_a_topic_does_not_make_the_role_ambiguous():
+    text = "President Donald Trump defended President Trump's border wall. “The president is wrong,” Lee said."
+    document = DocumentTargets(text, ["Donald Trump", "border wall"], locate)
+    assert document.role_holder == {"president": "Donald Trump"}

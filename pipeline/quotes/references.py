@@ -13,7 +13,6 @@ finds that mention when the quote does not name the target, from the document ar
    at most :data:`PRONOUN_REACH` characters before it, when that person is not the quote's speaker
    and the document tells the person's gender and it agrees. A quote without a resolved speaker
    is left alone: its pronouns may be the speaker's own.
-
 3. **Topic.** "the lanes" refers to the one topic target of the document with that head noun
    ("bike lanes"); "the plan", "this measure", "the bill" (:data:`PLAN_NOUNS`) to the topic target
    named last before the quote, at most :data:`TOPIC_REACH` characters before it.
@@ -156,16 +155,17 @@ class DocumentTargets:
             who = [t for t in self.people if self.locate(t, name)[0] >= 0]
             for noun in ROLE_TITLES[match.group(1).lower()]:
                 holders.setdefault(noun, set()).add(who[0] if len(who) == 1 else None)
-        for target, spans in self.spans.items():  # titles before a target's short form ("President Trump")
-            for start, _ in spans:
+        for target in self.people:  # titles before a target's short form ("President Trump")
+            for start, _ in self.spans[target]:
                 title = _TITLE_BEFORE_RE.search(self.text[max(0, start - 60):start])
                 for noun in ROLE_TITLES[title.group(1).lower()] if title else ():
                     holders.setdefault(noun, set()).add(target)
         return {noun: next(iter(who)) for noun, who in holders.items() if len(who) == 1 and None not in who}
 
     def references(self, quote: Mapping, clause_start: int) -> dict[str, Span]:
-        """Target -> document span inside the quote's content that refers to it (roles first,
-        then one pronoun)."""
+        """Target -> document span inside the quote's content that refers to it: roles, topic
+        head nouns, "the plan", then one pronoun; ``clause_start`` is where the quote's
+        attribution clause begins (antecedents are looked for before it)."""
         start, end = quote["start"], quote["end"]
         content = self.text[start:end]
         found: dict[str, Span] = {}
