@@ -101,3 +101,68 @@ class LayeredTokenLoss:
             # (token, layer), scaled for gradient accumulation.
             return total / num_items_in_batch
         return total / (labels != IGNORE).sum().clamp(min=1)
+
+
+def student_from_teacher(teacher, keep: "list[int] | tuple[int, ...]"):
+    """A smaller tagger initialised from a trained one: the teacher's embeddings, the
+    encoder layers whose indices are in ``keep`` (in that order) and its tag head.
+
+    The teacher is not changed.  Works for BERT-style encoders (``base_model.encoder.layer``),
+    which MiniLM is.  ``keep`` must be distinct, increasing indices of the teacher's layers.
+    """
+    import copy
+
+    encoder = getattr(getattr(teacher, "base_model", None), "encoder", None)
+    blocks = getattr(encoder, "layer", None)
+    if not isinstance(blocks, torch.nn.ModuleList):
+        raise ValueError(f"student_layers: {type(teacher).__name__} has no base_model.encoder.layer list to copy from")
+    keep = [int(i) for i in keep]
+    n = len(blocks)
+    if not keep or any(i < 0 or i >= n for i in keep) or keep != sorted(set(keep)):
+        raise ValueError(f"student_layers must be distinct increasing layer indices in 0..{n - 1} of the "
+                         f"teacher, got {keep}")
+    student = copy.deepcopy(teacher)
+    student.base_model.encoder.layer = torch.nn.ModuleList([student.base_model.encoder.layer[i] for i in keep])
+    student.config.num_hidden_layers = len(keep)
+    student.config.distilled_from_layers = keep
+    for new_index, block in enumerate(student.base_model.encoder.layer):  # attention caches index by layer
+        for module in block.modules():
+            if hasattr(module, "layer_idx"):
+                module.layer_idx = new_index
+    return student.float().train()
+
+
+class DistillationLoss:
+    """Knowledge distillation for the layered tagger: per label layer, the KL divergence from
+    the teacher's tag distribution to the student's, both softened by ``temperature`` (scaled by
+    ``temperature**2`` so its gradients keep their size), mixed with the gold cross-entropy of
+    :class:`LayeredTokenLoss`: ``alpha * KL + (1 - alpha) * CE``, each a mean per labelled
+    (token, layer).  Positions with ``IGNORE`` gold (special tokens, padding) count in neither.
+    """
+
+    def __init__(self, layers: dict[str, list[str]], temperature: float = 2.0, alpha: float = 0.5) -> None:
+        if not temperature > 0:
+            raise ValueError(f"distill.temperature must be > 0, got {temperature!r}")
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(f"distill.alpha must be in [0, 1], got {alpha!r}")
+        self.slices = list(layer_slices(layers).values())
+        self.temperature = float(temperature)
+        self.alpha = float(alpha)
+
+    def __call__(self, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+                 labels: torch.Tensor) -> torch.Tensor:
+        t = self.temperature
+        kl = student_logits.new_zeros((), dtype=torch.float32)
+        ce = student_logits.new_zeros((), dtype=torch.float32)
+        for layer, cols in enumerate(self.slices):
+            target = labels[..., layer]
+            mask = target != IGNORE
+            s = student_logits[..., cols][mask].float()
+            if s.numel() == 0:
+                continue
+            te = teacher_logits[..., cols][mask].float()
+            kl = kl + F.kl_div(F.log_softmax(s / t, dim=-1), F.log_softmax(te / t, dim=-1),
+                               log_target=True, reduction="sum") * t * t
+            ce = ce + F.cross_entropy(s, target[mask], reduction="sum")
+        n = (labels != IGNORE).sum().clamp(min=1)
+        return (self.alpha * kl + (1.0 - self.alpha) * ce) / n
