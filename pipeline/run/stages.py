@@ -28,7 +28,7 @@ from pipeline.io.schema import (  # the table schemas; imported from here by old
 from pipeline.quotes.spans import QuoteSpan
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.quotes.references import DocumentTargets
-from pipeline.stance.features import NO_MENTION, clause_parts, find_mention, quote_clause
+from pipeline.stance.features import NO_MENTION, clause_start, news_mention, quote_clause
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
         clauses = [quote_clause(rows[r]["text"], rows[r]["quotes"][q]) for r, q, _ in pairs]
         texts, holders = [c[0] for c in clauses], [c[1] for c in clauses]
         # news names an entity-list target short ("FBI", "tariffs"): see features.news_alias
-        mentions = [find_mention(t, text, aliases=True, news=True) for (_, _, t), text in zip(pairs, texts)]
+        mentions = [news_mention(t, text) for (_, _, t), text in zip(pairs, texts)]
         mentions = _with_references(rows, pairs, mentions, targets)
     else:
         texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
@@ -184,10 +184,6 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
                          desc="attach stances", load_from_cache_file=False, new_fingerprint=_fresh())
 
 
-def _locate(target: str, text: str) -> tuple[int, int]:
-    return find_mention(target, text, aliases=True, news=True)
-
-
 def _with_references(rows: list[dict], pairs: list[tuple[int, int, str]], mentions: list[tuple[int, int]],
                      targets: Sequence[str]) -> list[tuple[int, int]]:
     """Where a clause does not name its target, the span that refers to it ("the president",
@@ -201,14 +197,14 @@ def _with_references(rows: list[dict], pairs: list[tuple[int, int, str]], mentio
             continue
         row = rows[r]
         if r not in documents:
-            documents[r] = DocumentTargets(row["text"], document_targets(row["targets"], targets), _locate)
+            documents[r] = DocumentTargets(row["text"], document_targets(row["targets"], targets), news_mention)
         quote = row["quotes"][q]
-        clause_start = min(a for a, _ in clause_parts(quote).values())
+        start = clause_start(quote)
         if (r, q) not in found:
-            found[(r, q)] = documents[r].references(quote, clause_start)
+            found[(r, q)] = documents[r].references(quote, start)
         span = found[(r, q)].get(target)
         if span is not None:
-            out[i] = (span[0] - clause_start, span[1] - clause_start)
+            out[i] = (span[0] - start, span[1] - start)
     return out
 
 

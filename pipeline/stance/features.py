@@ -76,6 +76,12 @@ def find_mention(target: str, text: str, aliases: bool = False, news: bool = Fal
     return news_alias(target, text) if aliases and news else NO_MENTION
 
 
+def news_mention(target: str, text: str) -> tuple[int, int]:
+    """:func:`find_mention` as the pipeline runs it on news quotes: key words and news forms
+    ("FBI", "tariffs") included."""
+    return find_mention(target, text, aliases=True, news=True)
+
+
 # Words too common in topic targets to stand for the topic alone.
 _TOPIC_GENERIC = {"national", "federal", "united", "states", "people", "policy", "report"}
 
@@ -219,6 +225,11 @@ def clause_parts(quote: dict) -> dict[str, tuple[int, int]]:
     return parts
 
 
+def clause_start(quote: dict) -> int:
+    """Where a quote's attribution clause begins in the document (see :func:`clause_parts`)."""
+    return min(begin for begin, _ in clause_parts(quote).values())
+
+
 def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
     """The attribution clause of a quote: its content with its source mention and cue.
 
@@ -228,6 +239,6 @@ def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
     (and then not marked), so a far-away link cannot crowd the content out of the window.
     """
     parts = clause_parts(quote)
-    lo, hi = min(a for a, _ in parts.values()), max(b for _, b in parts.values())
+    lo, hi = clause_start(quote), max(b for _, b in parts.values())
     holder = parts.get("speaker")
     return document[lo:hi], ((holder[0] - lo, holder[1] - lo) if holder else NO_MENTION)
