@@ -315,7 +315,7 @@ def run_size_sweep(components: dict[str, Any] | None, sizes_kb: Sequence[int] = 
         quotes = to_quote_spans(text, apply_conventions(text, link_spans(spans, text)))
         result = {"chars": len(text), "quotes": len(quotes), "linking_s": time.perf_counter() - begin}
         if stages is not None:
-            record = {"doc_id": "long", "text": text, "targets": [], "status": "ok", "error": None,
+            record = {"doc_id": "long", "text": text, "targets": [], "target_aliases": [], "status": "ok", "error": None,
                       "source": "synthetic", "meta": "{}"}
             shard = Dataset.from_list([record], features=DOCUMENT_FEATURES)
             begin = time.perf_counter()

@@ -60,6 +60,7 @@ def tiny_stance_model(tmp_path_factory) -> Path:
         intermediate_size=64, max_position_embeddings=512, num_labels=3,
         id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
     )
+    config.stance_gate_threshold, config.stance_gate_neutral_score = 0.12, 0.964  # as training stores them
     model = BertForSequenceClassification(config)
     with torch.no_grad():  # spread the logits so different inputs give visibly different answers
         model.classifier.weight.mul_(20.0)

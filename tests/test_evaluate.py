@@ -80,7 +80,7 @@ def _gold_dir(tmp_path):
 
 
 def _predictions(tmp_path, quotes):
-    docs = Dataset.from_list([{"doc_id": "doc1", "text": GOLD_TEXT, "targets": [], "status": "ok", "error": None,
+    docs = Dataset.from_list([{"doc_id": "doc1", "text": GOLD_TEXT, "targets": [], "target_aliases": [], "status": "ok", "error": None,
                                "source": "x", "meta": "{}", "quotes": quotes}], features=DOCUMENTS_WITH_QUOTES)
     write_artifacts(docs, tmp_path / "pred", {})
     return tmp_path / "pred"

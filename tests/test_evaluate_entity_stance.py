@@ -134,7 +134,7 @@ def test_gold_pairs_keep_listed_distinct_entities_and_take_the_majority_polarity
 
 
 def _stance(target, label, score):
-    return {"target": target, "label": label, "score": score}
+    return {"target": target, "label": label, "score": score, "gated": False}
 
 
 def _quote(speaker=None, mention=None, stances=()):
@@ -144,7 +144,7 @@ def _quote(speaker=None, mention=None, stances=()):
 
 
 def _write_predictions(path, quotes_by_doc, texts=None):
-    rows = [{"doc_id": doc_id, "text": (texts or {}).get(doc_id, "x"), "targets": [], "status": "ok",
+    rows = [{"doc_id": doc_id, "text": (texts or {}).get(doc_id, "x"), "targets": [], "target_aliases": [], "status": "ok",
              "error": None, "source": "x", "meta": "{}", "quotes": quotes} for doc_id, quotes in quotes_by_doc.items()]
     write_artifacts(Dataset.from_list(rows, features=DOCUMENTS_WITH_QUOTES), path, {})
     return path

@@ -105,7 +105,7 @@ def test_the_stance_stage_marks_the_reference_when_the_quote_does_not_name_the_t
     marked = {(target, text.lstrip("“")[:15]): mention for (target, text), mention in stance.seen.items()}
     assert marked[("Donald Trump", "The president i")] == "The president"
     assert marked[("Amy Klobuchar", "Her questioning")] == "Her"
-    assert marked[("Susan Collins", "Her questioning")] == "Susan Collins"  # the holder, named
+    assert ("Susan Collins", "Her questioning") not in marked  # her own quote: no stance toward the speaker
     assert marked[("Donald Trump", "Her questioning")] is None  # named only after the quote
 
 
@@ -143,3 +143,60 @@ def test_a_title_before_a_topic_does_not_make_the_role_ambiguous():
     text = "President Donald Trump defended President Trump's border wall. “The president is wrong,” Lee said."
     document = DocumentTargets(text, ["Donald Trump", "border wall"], locate)
     assert document.role_holder == {"president": "Donald Trump"}
+
+
+def test_a_pronoun_of_the_speakers_gender_in_reported_speech_is_the_speaker():
+    text = ("Sen. Amy Klobuchar questioned the nominee on Monday. "
+            "Sen. Susan Collins said that she would vote against the bill.")
+    document = DocumentTargets(text, ["Amy Klobuchar", "Susan Collins"], locate)
+    start = text.index("she would")
+    found = document.references({"start": start, "end": len(text) - 1, "speaker": "Susan Collins"}, start - 30)
+    assert found == {}  # before: "she" became Amy Klobuchar
+
+
+def test_the_president_of_another_country_is_not_the_role_holder():
+    text = "President Donald Trump met aides. “The president of Mexico will not pay,” Lee said."
+    document = DocumentTargets(text, ["Donald Trump"], locate)
+    start = text.index("The president")
+    assert document.references({"start": start, "end": start + 38, "speaker": "Tom Lee"}, start - 1) == {}
+
+
+def test_the_plan_far_from_a_topic_that_is_no_plan_is_not_that_topic():
+    text = ("The council voted to build bike lanes on Main Street. " + "Other business followed. " * 12 +
+            "Mayor Ana Ruiz said the plan for the new library was too costly.")
+    document = DocumentTargets(text, ["bike lanes", "library budget plan"], locate)
+    start = text.index("the plan")
+    found = document.references({"start": start, "end": len(text) - 1, "speaker": "Ana Ruiz"}, start - 20)
+    assert "bike lanes" not in found
+
+
+CRUZ = ("Republican Sen. Ted Cruz said that Democrats had wrecked the tax bill. "
+        "“The nominee has no plan,” said Rep. Lena Ortiz.")
+
+
+def test_the_stance_stage_marks_targets_outside_the_holder_uses_aliases_and_skips_the_speaker(tmp_path):
+    import json
+
+    from datasets import load_from_disk
+
+    from pipeline.quotes.rules.attribute import attribute_quotes
+    from pipeline.quotes.rules.segment import find_quotes
+    from pipeline.quotes.speakers import resolve_speakers
+    from pipeline.run.local_runner import run_pipeline
+    from pipeline.run.stages import Stages
+
+    targets = ["Republican Party", "Democratic Party",
+               {"name": "Ted Cruz", "aliases": ["the nominee"]}, "Lena Ortiz"]
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"id": "d", "text": CRUZ, "targets": targets}) + "\n", encoding="utf-8")
+    stance = RecordingStance()
+    stages = Stages(find_quotes, attribute_quotes, resolve_speakers, lambda: stance)
+    run_pipeline(path, tmp_path / "out", stages)
+    marked = {(target, text[:8]): mention for (target, text), mention in stance.seen.items()}
+    assert marked[("Democratic Party", "Republic")] == "Democrats"
+    assert ("Republican Party", "Republic") not in marked  # the holder's party, not the content's
+    assert ("Ted Cruz", "Republic") not in marked  # no stance toward the speaker
+    assert marked[("Ted Cruz", "The nomi")] == "The nominee"  # an alias is a mention
+    assert ("Lena Ortiz", "The nomi") not in marked
+    quotes = load_from_disk(str(tmp_path / "out" / "quotes"))
+    assert {s["gated"] for q in quotes for s in q["stances"]} == {False}

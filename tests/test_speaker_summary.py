@@ -26,7 +26,8 @@ def quote(text: str, content: str, kind: str, speaker: str | None = None, mentio
     record = {"start": start, "end": start + len(content), "kind": kind, "cue": cue, "cue_start": None,
               "cue_end": None, "speaker_mention": mention, "speaker_start": None, "speaker_end": None,
               "speaker": speaker, "attribution_score": 0.9,
-              "stances": [{"target": t, "label": label, "score": score} for t, label, score in stances]}
+              "stances": [{"target": t, "label": label, "score": score, "gated": False}
+                          for t, label, score in stances]}
     if cue:
         record["cue_start"] = text.index(cue, base)
         record["cue_end"] = record["cue_start"] + len(cue)
@@ -37,7 +38,7 @@ def quote(text: str, content: str, kind: str, speaker: str | None = None, mentio
 
 
 def document(doc_id: str, text: str, quotes: list[dict], status: str = "ok", error: str | None = None) -> dict:
-    return {"doc_id": doc_id, "text": text, "targets": ["bus lanes"], "status": status, "error": error,
+    return {"doc_id": doc_id, "text": text, "targets": ["bus lanes"], "target_aliases": [[]], "status": status, "error": error,
             "source": f"{doc_id}.txt", "meta": "{}", "quotes": quotes}
 
 

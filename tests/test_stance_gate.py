@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,7 @@ def test_gated_pairs_are_neutral_with_the_gate_score_and_kept_pairs_unchanged(ti
     assert after[0].probs == pytest.approx(before[0].probs, abs=1e-5)  # similar: read by the model
     assert after[2].probs == pytest.approx(before[2].probs, abs=1e-5)  # mentioned: read by the model
     assert after[1].label == "neutral" and after[1].score == pytest.approx(0.8)
+    assert [p.gated for p in after] == [False, True, False]  # the output says which score is a constant
     assert sum(after[1].probs.values()) == pytest.approx(1.0)
     assert (gated.pairs, gated.gated_pairs) == (3, 1)
 
@@ -69,3 +72,25 @@ def test_gate_from_config_with_a_real_encoder(tiny_stance_model):
 def test_a_gate_score_that_would_not_make_neutral_the_label_is_refused():
     with pytest.raises(ValueError, match="neutral_score"):
         RelevanceGate(CountingEncoder(), threshold=0.3, neutral_score=0.4)
+
+
+def test_gate_settings_come_from_the_checkpoint_unless_the_config_sets_them(tiny_stance_model):
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False,
+                                                  gate={"encoder": str(tiny_stance_model)})
+    assert (classifier.gate.threshold, classifier.gate.neutral_score) == (0.12, 0.964)  # conftest stores them
+    classifier = StanceClassifier.from_pretrained(str(tiny_stance_model), progress=False,
+                                                  gate={"encoder": str(tiny_stance_model), "threshold": 0.3})
+    assert classifier.gate.threshold == 0.3
+
+
+def test_a_checkpoint_without_a_neutral_label_refuses_the_gate(tiny_stance_model, tmp_path):
+    import shutil
+
+    folder = tmp_path / "two_labels"
+    shutil.copytree(tiny_stance_model, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["id2label"] = {"0": "against", "1": "favor", "2": "other"}
+    config["label2id"] = {"against": 0, "favor": 1, "other": 2}
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="no 'neutral' label"):
+        StanceClassifier.from_pretrained(str(folder), progress=False, gate={"encoder": str(tiny_stance_model)})

@@ -77,7 +77,7 @@ def test_the_segment_stage_batches_a_batch_segmenter_and_isolates_its_failures()
 
     texts = TEXTS + [f"{SEGMENT_FAULT} “Never,” Tom Reed said.", "“Yes,” Ann Lee said."]
     rows = [{"doc_id": str(i), "text": t, "status": "ok" if t else "error", "error": None if t else "text is empty",
-             "targets": [], "source": "test", "meta": "{}"} for i, t in enumerate(texts)]
+             "targets": [], "target_aliases": [], "source": "test", "meta": "{}"} for i, t in enumerate(texts)]
     documents = Dataset.from_list(rows, features=DOCUMENT_FEATURES)
 
     def statuses(table):

@@ -26,6 +26,8 @@ from typing import Any, Iterator
 
 from datasets import Dataset, Features, Sequence, Value, load_from_disk
 
+from pipeline.stance.targets import as_target
+
 log = logging.getLogger(__name__)
 
 FORMATS = (".txt", ".jsonl", ".csv", ".parquet")
@@ -34,7 +36,8 @@ DOCUMENT_FEATURES = Features(
     {
         "doc_id": Value("string"),
         "text": Value("string"),
-        "targets": Sequence(Value("string")),
+        "targets": Sequence(Value("string")),  # target names
+        "target_aliases": Sequence(Sequence(Value("string"))),  # each target's aliases, in order
         "status": Value("string"),
         "error": Value("string"),
         "source": Value("string"),  # file (and line) the record came from
@@ -54,10 +57,12 @@ def _row(doc_id: str, text: Any, source: str, targets: Any = None, meta: dict | 
     if fallback_id is not None and _lone_surrogate(str(doc_id)) is not None:
         doc_id = fallback_id  # an id that cannot be stored is replaced by the record's position
     ok = error is None
+    parsed = [as_target(t) for t in targets or []] if ok else []
     return {
         "doc_id": str(doc_id),
         "text": text if ok else "",
-        "targets": list(targets or []) if ok else [],
+        "targets": [t.name for t in parsed],
+        "target_aliases": [list(t.aliases) for t in parsed],
         "status": "ok" if ok else "error",
         "error": error,
         "source": source,
@@ -84,7 +89,7 @@ def _lone_surrogate(value: str) -> int | None:
 def _check_encodable(doc_id: Any, text: str, targets: Any, meta: dict | None) -> str | None:
     """Strings that cannot be written as UTF-8 (lone surrogates) make the record an error."""
     fields = [("id", str(doc_id)), ("text", text)]
-    fields += [("targets", t) for t in targets or []]
+    fields += [("targets", t if isinstance(t, str) else json.dumps(t, ensure_ascii=False)) for t in targets or []]
     fields += [(f"field {key!r}", json.dumps(value, ensure_ascii=False, default=str))
                for key, value in (meta or {}).items()]
     for name, value in fields:
@@ -102,10 +107,14 @@ def _check_record(text: Any, targets: Any) -> str | None:
         return f"'text' must be a string, got {type(text).__name__}"
     if not text.strip():
         return "text is empty"
-    if targets is not None and (
-        not isinstance(targets, (list, tuple)) or not all(isinstance(t, str) and t.strip() for t in targets)
-    ):
-        return "'targets' must be a list of non-empty strings"
+    if targets is not None:
+        if not isinstance(targets, (list, tuple)):
+            return "'targets' must be a list of non-empty strings or {\"name\", \"aliases\"} objects"
+        for target in targets:
+            try:
+                as_target(target)
+            except ValueError as exc:
+                return f"'targets': {exc}"
     return None
 
 
@@ -256,7 +265,7 @@ def _mark_duplicates(rows: list[dict]) -> None:
     first_seen: dict[str, str] = {}
     for row in rows:
         if row["doc_id"] in first_seen:
-            row.update(status="error", text="", targets=[],
+            row.update(status="error", text="", targets=[], target_aliases=[],
                        error=f"duplicate id {row['doc_id']!r} (first used at {first_seen[row['doc_id']]}); "
                              "this record was skipped")
         else:

@@ -9,7 +9,9 @@ from datasets import Dataset, Features, Value
 
 from pipeline.io.documents import DOCUMENT_FEATURES
 
-STANCE_FEATURES = {"target": Value("string"), "label": Value("string"), "score": Value("float32")}
+# gated: the relevance gate answered without the model; ``score`` is then its constant, not a probability
+STANCE_FEATURES = {"target": Value("string"), "label": Value("string"), "score": Value("float32"),
+                   "gated": Value("bool")}
 QUOTE_FEATURES = {
     "start": Value("int64"),
     "end": Value("int64"),

@@ -91,6 +91,8 @@ PLAN_NOUNS = frozenset("""plan plans proposal measure bill policy law rule proje
     programme practice legislation ban decision order declaration reform initiative scheme""".split())
 #: How far back (characters from the clause's start) the topic "the plan" stands for may be named.
 TOPIC_REACH = 1500
+#: How far back a topic that is not itself a plan or bill may be named for "the plan" to be it.
+PLAN_NEAR = 200
 
 
 _NAME_GLUE = frozenset("of the and for on in at de del la von van".split())  # "Department of Justice"
@@ -110,6 +112,12 @@ def _head(topic: str) -> str | None:
         return None
     head = words[-1]
     return head[:-1] if head.endswith("s") and len(head) > 4 else head
+
+
+def _inside_quote_marks(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` is inside quotation marks opened before it."""
+    before = text[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 class DocumentTargets:
@@ -170,7 +178,8 @@ class DocumentTargets:
         content = self.text[start:end]
         found: dict[str, Span] = {}
         for noun, target in self.role_holder.items():
-            match = re.search(rf"(?i:\bthe\s+(?:former\s+|current\s+)?{re.escape(noun)}\b)(?!\s+[A-Z])", content)
+            # "the president of Mexico" names another holder of the role
+            match = re.search(rf"(?i:\bthe\s+(?:former\s+|current\s+)?{re.escape(noun)}\b)(?!\s+[A-Z]|\s+of\b)", content)
             if match and target not in found:
                 found[target] = (start + match.start(), start + match.end())
         for head, topic in self.head_of.items():  # "the lanes" for "bike lanes"
@@ -179,22 +188,43 @@ class DocumentTargets:
                 found[topic] = (start + match.end() - len(match.group().split()[-1]), start + match.end())
         plan = re.search(rf"(?i:\b(?:the|this|that|these|those)\s+(?:[a-z-]+\s+)?({'|'.join(PLAN_NOUNS)})\b)", content)
         if plan:
-            topic = self._latest_topic(clause_start)
+            topic = self._latest_topic(clause_start, plan.group(1).lower())
             if topic is not None and topic not in found:
                 found[topic] = (start + plan.start(), start + plan.end())
         pronoun = _PRONOUN_RE.search(content)
         speaker = quote.get("speaker")
-        if pronoun and speaker:
-            target = self._antecedent(_PRONOUN_GENDER[pronoun.group(1).lower()], clause_start, speaker)
+        gender = _PRONOUN_GENDER[pronoun.group(1).lower()] if pronoun else None
+        # "Collins said that she would vote ...": in reported speech a pronoun of the speaker's
+        # gender is the speaker; inside quote marks the speaker says "I", so "her" is someone else
+        quoted = quote.get("kind") == "direct" or self.text[max(0, start - 1):start] in ("“", '"')
+        reported = pronoun and not quoted and not _inside_quote_marks(content, pronoun.start())
+        if pronoun and speaker and not (reported and self._speaker_gender(speaker) == gender):
+            target = self._antecedent(gender, clause_start, speaker)
             if target is not None and target not in found:
                 found[target] = (start + pronoun.start(), start + pronoun.end())
         return found
 
-    def _latest_topic(self, before: int) -> str | None:
-        """The topic target named last before ``before``, within :data:`TOPIC_REACH`."""
-        last = {t: max((e for _, e in self.spans[t] if e <= before), default=-1) for t in self.topics}
-        named = [t for t, e in last.items() if e >= 0 and before - e <= TOPIC_REACH]
-        return max(named, key=last.__getitem__) if named else None
+    def _latest_topic(self, before: int, noun: str) -> str | None:
+        """The topic target named last before ``before`` that "the <noun>" can stand for: one that
+        is a plan, bill or policy itself (its head noun is ``noun`` or another of
+        :data:`PLAN_NOUNS`) within :data:`TOPIC_REACH`, or any topic within :data:`PLAN_NEAR`
+        ("The council voted to build bike lanes. Miller said the plan ..."); "the plan" of a
+        paragraph far from "bike lanes" is not them."""
+        nouns = {noun, noun.rstrip("s")} | PLAN_NOUNS
+        last = {}
+        for topic in self.topics:
+            end = max((e for _, e in self.spans[topic] if e <= before), default=-1)
+            reach = TOPIC_REACH if (_head(topic) or "") in nouns else PLAN_NEAR
+            if end >= 0 and before - end <= reach:
+                last[topic] = end
+        return max(last, key=last.__getitem__) if last else None
+
+    def _speaker_gender(self, speaker: str) -> str | None:
+        """The speaker's gender: a person target's as the document tells it, else by first name."""
+        for target in self.people:
+            if self.locate(target, speaker)[0] >= 0 and self.gender.get(target):
+                return self.gender[target]
+        return gender_of([], speaker.split())
 
     def _antecedent(self, gender: str, before: int, speaker: str) -> str | None:
         """The person target named last before ``before`` (within :data:`PRONOUN_REACH`), other

@@ -36,6 +36,7 @@ from pipeline.locations import CONFIG_DIR, hydra_value, require, root_override
 from pipeline.quotes.corpus_speakers import add_speakers_table
 from pipeline.run.components import build_stages, component_configs
 from pipeline.run.files import check_targets
+from pipeline.stance.targets import as_target
 from pipeline.run.stages import Stages, Timer, document_targets
 
 log = logging.getLogger(__name__)
@@ -89,14 +90,18 @@ def _with_speakers(tables: dict[str, Dataset]) -> PipelineOutput:
     return PipelineOutput(**add_speakers_table(tables))
 
 
-def _as_list(value: str | Iterable[str] | None, what: str) -> list[str]:
+def _as_list(value: Any, what: str) -> list[Any]:
+    """Targets as a list: a string or ``{"name", "aliases"}`` mapping is one target."""
     if value is None:
         return []
-    if isinstance(value, str):  # one target, not its characters
-        return [value]
+    if isinstance(value, (str, Mapping)):  # one target, not its characters or keys
+        value = [value]
     items = list(value)
-    if not all(isinstance(item, str) and item.strip() for item in items):
-        raise ValueError(f"{what} must be a list of non-empty strings, got {items!r}")
+    for item in items:
+        try:
+            as_target(item)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from exc
     return items
 
 
@@ -222,7 +227,7 @@ class Pipeline:
         for row in rows:  # repeated ids, across batches too, as the loader marks them
             first = first_seen.setdefault(row["doc_id"], row["source"])
             if first != row["source"]:
-                row.update(status="error", text="", targets=[],
+                row.update(status="error", text="", targets=[], target_aliases=[],
                            error=f"duplicate id {row['doc_id']!r} (first used at {first}); "
                                  "this record was skipped")
         return Dataset.from_list(rows, features=DOCUMENT_FEATURES)

@@ -27,8 +27,8 @@ from pipeline.io.schema import (  # the table schemas; imported from here by old
 )
 from pipeline.quotes.spans import QuoteSpan
 from pipeline.stance.classifier import StanceClassifier
-from pipeline.quotes.references import DocumentTargets
-from pipeline.stance.features import NO_MENTION, clause_start, news_mention, quote_clause
+from pipeline.stance.news_quotes import attribution_pairs
+from pipeline.stance.targets import Target, merge_targets
 
 log = logging.getLogger(__name__)
 
@@ -133,46 +133,53 @@ def add_attributions(documents: Dataset, attribute: Attribute,
                          load_from_cache_file=False, new_fingerprint=_fresh())
 
 
-def document_targets(row_targets: Sequence[str], config_targets: Sequence[str]) -> list[str]:
-    """Targets for one document: the configured ones, then the document's own, without repeats."""
-    seen: dict[str, None] = {}
-    for target in list(config_targets) + list(row_targets or []):
-        seen.setdefault(target.strip(), None)
-    return list(seen)
+def document_targets(row_targets: Sequence[Any], config_targets: Sequence[Any],
+                     row_aliases: Sequence[Sequence[str]] | None = None) -> list[Target]:
+    """Targets for one document: the configured ones, then the document's own, one per name
+    (a repeated name gains the other's aliases).  ``row_aliases`` are the documents table's
+    ``target_aliases``, parallel to its ``targets`` names."""
+    own = [Target(name, tuple(aliases)) for name, aliases in
+           zip(row_targets or [], row_aliases or [()] * len(row_targets or []))]
+    return merge_targets(config_targets, own)
 
 
 def add_stances(documents: Dataset, classifier: StanceClassifier | None,
-                targets: Sequence[str] = ()) -> Dataset:
+                targets: Sequence[Any] = ()) -> Dataset:
     """Stance: needs ``quotes``, ``targets``; fills each quote's ``stances`` for its document's targets.
 
-    All (target, quote) pairs of the table are classified together, so batches are full and
-    length-sorted; documents without quotes or without targets cost nothing.
+    Each (quote, target) pair's input is built by :func:`pipeline.stance.news_quotes.attribution_pairs`,
+    the path training uses too.  A target that is the quote's own source gets no stance.  All
+    pairs of the table are classified together, so batches are full and length-sorted;
+    documents without quotes or without targets cost nothing.
     """
-    rows = documents.select_columns(["text", "targets", "quotes"]).to_list()
+    columns = ["text", "targets", "quotes"] + (["target_aliases"] if "target_aliases" in documents.column_names else [])
+    rows = documents.select_columns(columns).to_list()
     pairs: list[tuple[int, int, str]] = []  # (row, quote, target)
+    texts, mentions, holders = [], [], []
+    clause = classifier is None or classifier.context == "clause"
     for r, row in enumerate(rows):
-        for q in range(len(row["quotes"])):
-            for target in document_targets(row["targets"], targets):
-                pairs.append((r, q, target))
+        row_targets = document_targets(row["targets"], targets, row.get("target_aliases"))
+        if not row["quotes"] or not row_targets:
+            continue
+        if classifier is None:
+            raise ValueError("targets were given but no stance classifier is configured")
+        for pair in attribution_pairs(row["text"], row["quotes"], row_targets):
+            pairs.append((r, pair["quote"], pair["target"]))
+            if clause:  # the source mention and cue carry the holder and the polarity
+                texts.append(pair["text"])
+                mentions.append(pair["mention"])
+                holders.append(pair["holder"])
+            else:
+                quote = row["quotes"][pair["quote"]]
+                texts.append(row["text"][quote["start"]:quote["end"]])
     if not pairs:
         return documents
-    if classifier is None:
-        raise ValueError("targets were given but no stance classifier is configured")
-    mentions = None
-    if classifier.context == "clause":  # the source mention and cue carry the holder and the polarity
-        clauses = [quote_clause(rows[r]["text"], rows[r]["quotes"][q]) for r, q, _ in pairs]
-        texts, holders = [c[0] for c in clauses], [c[1] for c in clauses]
-        # news names an entity-list target short ("FBI", "tariffs"): see features.news_alias
-        mentions = [news_mention(t, text) for (_, _, t), text in zip(pairs, texts)]
-        mentions = _with_references(rows, pairs, mentions, targets)
-    else:
-        texts = [rows[r]["text"][rows[r]["quotes"][q]["start"]:rows[r]["quotes"][q]["end"]] for r, q, _ in pairs]
-        holders = None
-    predictions = classifier.predict([t for _, _, t in pairs], texts, mentions=mentions, holders=holders)
+    predictions = classifier.predict([t for _, _, t in pairs], texts, mentions=mentions if clause else None,
+                                     holders=holders if clause else None)
     stances: dict[tuple[int, int], list[dict]] = {}
     for (r, q, target), prediction in zip(pairs, predictions):
         stances.setdefault((r, q), []).append(
-            {"target": target, "label": prediction.label, "score": prediction.score})
+            {"target": target, "label": prediction.label, "score": prediction.score, "gated": prediction.gated})
 
     def fill(row: dict, index: int) -> dict:
         quotes = row["quotes"]
@@ -182,30 +189,6 @@ def add_stances(documents: Dataset, classifier: StanceClassifier | None,
 
     return documents.map(fill, with_indices=True, features=DOCUMENTS_WITH_QUOTES,
                          desc="attach stances", load_from_cache_file=False, new_fingerprint=_fresh())
-
-
-def _with_references(rows: list[dict], pairs: list[tuple[int, int, str]], mentions: list[tuple[int, int]],
-                     targets: Sequence[str]) -> list[tuple[int, int]]:
-    """Where a clause does not name its target, the span that refers to it ("the president",
-    "her": :mod:`pipeline.quotes.references`), in clause offsets; the documents' person targets
-    are read once per document, and only for the rows that need them."""
-    documents: dict[int, DocumentTargets] = {}
-    found: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
-    out = list(mentions)
-    for i, ((r, q, target), mention) in enumerate(zip(pairs, mentions)):
-        if mention != NO_MENTION:
-            continue
-        row = rows[r]
-        if r not in documents:
-            documents[r] = DocumentTargets(row["text"], document_targets(row["targets"], targets), news_mention)
-        quote = row["quotes"][q]
-        start = clause_start(quote)
-        if (r, q) not in found:
-            found[(r, q)] = documents[r].references(quote, start)
-        span = found[(r, q)].get(target)
-        if span is not None:
-            out[i] = (span[0] - start, span[1] - start)
-    return out
 
 
 def _fresh() -> str:
@@ -236,7 +219,7 @@ class Stages:
                  targets: Sequence[str] = ()) -> None:
         self.find_quotes, self.attribute, self.resolve = find_quotes, attribute, resolve
         self.load_classifier = load_classifier
-        self.targets = list(targets)
+        self.targets = list(targets)  # names or {"name", "aliases"} mappings
         self.classifier: StanceClassifier | None = None
 
     @property

@@ -24,6 +24,7 @@ class StancePrediction:
     label: str
     score: float  # probability of ``label``
     probs: dict[str, float]
+    gated: bool = False  # answered by the relevance gate without the model: ``score`` is its constant
 
 
 class StanceClassifier:
@@ -63,13 +64,29 @@ class StanceClassifier:
         tokenizer = AutoTokenizer.from_pretrained(path)
         log.info("loaded stance model from %s (%s)", path, model.dtype)
         if gate is not None:
-            try:
-                gate = RelevanceGate.from_config(dtype=dtype, **gate)
-            except TypeError as exc:  # an unknown or missing key
-                raise ValueError(f"stance.gate: {exc}") from exc
+            gate = cls._gate(model.config, dict(gate), dtype)
         classifier = cls(model, tokenizer, gate=gate, **kwargs)
         classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
         return classifier
+
+    @staticmethod
+    def _gate(config, settings: dict, dtype: str) -> RelevanceGate:
+        """The relevance gate: ``threshold`` and ``neutral_score`` from the checkpoint's config
+        (``stance_gate_threshold``, ``stance_gate_neutral_score``, measured for that model) unless
+        ``stance.gate`` sets them; refused for a checkpoint without a ``neutral`` label."""
+        if "neutral" not in {str(label) for label in config.id2label.values()}:
+            raise ValueError("stance.gate: the checkpoint has no 'neutral' label, so the gate cannot answer "
+                             "for it; set stance.gate=null")
+        for key in ("threshold", "neutral_score"):
+            if settings.get(key) is None:
+                settings[key] = getattr(config, f"stance_gate_{key}", None)
+                if settings[key] is None:
+                    raise ValueError(f"stance.gate.{key}: not set, and the checkpoint's config has no "
+                                     f"stance_gate_{key}")
+        try:
+            return RelevanceGate.from_config(dtype=dtype, **settings)
+        except TypeError as exc:  # an unknown or missing key
+            raise ValueError(f"stance.gate: {exc}") from exc
 
     @property
     def temperature(self) -> float:
@@ -157,12 +174,13 @@ class StanceClassifier:
         probs = np.tile(self._gated_probs(), (len(targets), 1))
         probs[index] = kept
         results = []
-        for row in probs:
+        for row, kept_by_gate in zip(probs, keep):
             best = int(row.argmax())
             results.append(StancePrediction(
                 label=self.id2label[best],
                 score=float(row[best]),
                 probs={self.id2label[j]: float(p) for j, p in enumerate(row)},
+                gated=not bool(kept_by_gate),
             ))
         return results
 

@@ -18,6 +18,8 @@ from typing import Callable
 
 import pandas as pd
 
+from pipeline.stance.news_quotes import read_polnear_quotes
+
 LABELS = ("against", "favor", "neutral")
 COLUMNS = ["target", "text", "label", "group", "topic", "mention_start", "mention_end", "holder_start", "holder_end"]
 
@@ -218,6 +220,7 @@ READERS: dict[str, Callable[..., pd.DataFrame]] = {
     "gwsd": read_gwsd,
     "ibm": read_ibm,
     "semeval": read_semeval,
+    "polnear_quotes": read_polnear_quotes,
 }
 
 

@@ -202,7 +202,7 @@ def train_stance(
     return metrics
 
 
-NEUTRAL_BIAS_GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+NEUTRAL_BIAS_GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
 
 
 def choose_neutral_bias(logits: np.ndarray, dev_frames: Mapping[str, pd.DataFrame],
