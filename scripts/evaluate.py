@@ -47,6 +47,12 @@ def evaluate(cfg: DictConfig) -> dict:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on gold_path "
                              "for task=entity_stance")
         return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir)
+    if cfg.task == "quote_stance":
+        from pipeline.eval.quote_stance import evaluate_quote_stance
+
+        classifier = None if cfg.predictions else instantiate(cfg.stance)
+        return evaluate_quote_stance(cfg.gold_path, cfg.output_dir, classifier, cfg.predictions,
+                                     cfg.text_dir, cfg.aliases)
     if cfg.task == "unrelated_targets":
         from pipeline.eval.entity_stance import evaluate_unrelated_targets
 
@@ -54,7 +60,7 @@ def evaluate(cfg: DictConfig) -> dict:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
                              "scripts/make_unrelated_targets.py for task=unrelated_targets")
         return evaluate_unrelated_targets(cfg.predictions, cfg.output_dir)
-    raise ValueError("task must be 'stance', 'quotes', 'speakers', 'speaker_coverage', 'entity_stance' or "
+    raise ValueError("task must be 'stance', 'quotes', 'speakers', 'speaker_coverage', 'entity_stance', 'quote_stance' or "
                      "'unrelated_targets', "
                      f"got {cfg.task!r}")
 

@@ -39,8 +39,8 @@ LABELS = [{"a": 1, "target": "Democratic Party", "label": "against"},
           {"a": 2, "target": "Ted Cruz", "label": "against"}]
 
 
-@pytest.fixture
-def corpus(tmp_path):
+def write_corpus(tmp_path):
+    """The invented article above in the polnear_quotes layout; returns the dev.jsonl path."""
     (tmp_path / "quotes" / "polnear" / "dev" / "text").mkdir(parents=True)
     (tmp_path / "quotes" / "polnear" / "dev" / "text" / "cruz.txt").write_text(ARTICLE, encoding="utf-8")
     folder = tmp_path / "stance" / "polnear_quotes"
@@ -48,6 +48,11 @@ def corpus(tmp_path):
     record = {"doc_id": "cruz", "targets": TARGETS, "attributions": ATTRIBUTIONS, "labels": LABELS}
     (folder / "dev.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     return folder / "dev.jsonl"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return write_corpus(tmp_path)
 
 
 def test_every_pair_is_read_with_its_label_and_the_speakers_own_pairs_are_left_out(corpus):
