@@ -46,7 +46,9 @@ def evaluate(cfg: DictConfig) -> dict:
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on gold_path "
                              "for task=entity_stance")
-        return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir)
+        return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir,
+                                      mention_fallback=cfg.entity_stance.mention_fallback,
+                                      nicknames=cfg.entity_stance.nicknames)
     if cfg.task == "unrelated_targets":
         from pipeline.eval.entity_stance import evaluate_unrelated_targets
 
