@@ -70,7 +70,7 @@ NOT_YET = pytest.mark.xfail(strict=True, reason="'the plan' is marked as the tar
 def test_hale_takes_a_side_on_climate_action(demo_run):
     # "climate policy" names the target "climate action" by its topic stem (features.news_alias),
     # so the model reads the pair and gives it a side. Which side is close: against 0.43, favor
-    # 0.36 with the shipped model in fp32 (the demo prints against), so the side is not asserted.
+    # 0.36 with the shipped model here in bf16 and in fp32 (the demo prints against), so the side is not asserted.
     quotes, seen = demo_run
     prediction, gated = _prediction(seen, "left to markets", "climate action")
     probs = prediction.probs
@@ -81,7 +81,7 @@ def test_hale_takes_a_side_on_climate_action(demo_run):
 
 @pytest.mark.slow
 def test_okafor_is_for_climate_action_not_against_it(demo_run):
-    # favor 0.51, neutral 0.39, against 0.10 in fp32: favor or neutral may differ between CPUs
+    # favor 0.51, neutral 0.39, against 0.10 here, bf16 and fp32 alike: favor or neutral may differ between CPUs
     quotes, seen = demo_run
     probs = _prediction(seen, "Climate action creates jobs", "climate action")[0].probs
     assert probs["favor"] >= probs["against"] + MARGIN, probs
@@ -91,7 +91,7 @@ def test_okafor_is_for_climate_action_not_against_it(demo_run):
 @pytest.mark.slow
 def test_miller_is_neutral_toward_steel_tariffs(demo_run):
     # The model answers this pair (the clause sits within the gate's threshold of the target):
-    # neutral 0.96 in fp32, far from either side.
+    # neutral 0.96 in bf16 and fp32, far from either side.
     quotes, seen = demo_run
     probs = _prediction(seen, "costly mistake", "steel tariffs")[0].probs
     assert probs["neutral"] >= max(probs["favor"], probs["against"]) + MARGIN, probs
