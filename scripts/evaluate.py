@@ -54,7 +54,7 @@ def evaluate(cfg: DictConfig) -> dict:
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
-                             "scripts/make_unrelated_targets.py for task=unrelated_targets")
+                             "tools/make_unrelated_targets.py for task=unrelated_targets")
         return evaluate_unrelated_targets(cfg.predictions, cfg.output_dir)
     raise ValueError("task must be 'stance', 'quotes', 'speakers', 'speaker_coverage', 'entity_stance' or "
                      "'unrelated_targets', "

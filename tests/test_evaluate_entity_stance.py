@@ -28,7 +28,7 @@ from pipeline.eval.entity_stance import (
     story_of,
 )
 from pipeline.io.schema import DOCUMENTS_WITH_QUOTES
-from scripts_loader import compose_run_config, evaluate_script, load_script
+from scripts_loader import compose_run_config, evaluate_script, load_tool
 
 GOLD = ROOT / "tests" / "fixtures" / "entity_stance_gold.jsonl"
 
@@ -290,7 +290,7 @@ def test_unrelated_targets_come_from_the_next_story_and_never_occur_in_the_text(
 
 
 def test_make_unrelated_targets_script_writes_jsonl(tmp_path, capsys):
-    script = load_script("make_unrelated_targets")
+    script = load_tool("make_unrelated_targets")
     out = tmp_path / "unrelated.jsonl"
     script.main([f"input={GOLD}", f"output={out}"])
     rows = read_jsonl(out)
