@@ -13,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from pipeline.locations import missing_models_hint
+
 PKG_PREFIX = "pkg://"
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 #: sha256 of the files of packaged base encoders that the code loads, checked at load
@@ -106,7 +108,7 @@ def resolve_checkpoint(name_or_path: str, what: str, train_script: str, config_k
     path = resolve_model_path(name_or_path)
     if not Path(path).exists():
         raise FileNotFoundError(f"{what} {name_or_path!r} not found; train one with {train_script} "
-                                f"or set {config_key} to a checkpoint folder")
+                                f"or set {config_key} to a checkpoint folder{missing_models_hint()}")
     return path
 
 
