@@ -202,7 +202,7 @@ def test_every_pipeline_import_names_an_existing_module():
             if resolve(target) is None or (resolve(target) == "pipeline" and target != "pipeline"):
                 missing.append(f"{path.relative_to(ROOT)}:{line}: {target}")
         missing += missing_names(path)
-    assert not missing, "imports of modules that do not exist (moved? see README's table):\n" + "\n".join(missing)
+    assert not missing, "imports of modules that do not exist (moved? `git log --follow` the old path):\n" + "\n".join(missing)
 
 
 def test_every_config_target_names_an_existing_module():
