@@ -7,13 +7,21 @@ DEMO_TARGETS ?= ["China–Russia cooperation",climate action,steel tariffs,bike 
 
 .PHONY: setup demo test test-all clean mpnet
 
+# torch first, so the project's own pin finds it installed. On this project's machines pip's
+# index serves the CPU build; on another Linux machine PyPI's torch is the multi-GB CUDA build:
+#   make setup TORCH_INDEX=https://download.pytorch.org/whl/cpu    # CPU-only build
+#   make setup TORCH_INDEX=https://download.pytorch.org/whl/cu126  # a CUDA build of your choice
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
+TORCH_INDEX_ARG := $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX),)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# CPU build of torch from the local wheel; an unpinned torch would pull a multi-GB CUDA build.
-	$(PY) -m pip install --quiet torch==2.13.0
-	# The ray extra is installed so the Ray runner's equality test runs in `make test`.
-	$(PY) -m pip install --quiet -e '.[dev,ray]'
+	$(PY) -m pip install --quiet $(TORCH_INDEX_ARG) '$(TORCH_SPEC)'
+	# The ray extra is installed so the Ray runner's equality test runs in `make test`;
+	# train brings accelerate (the Trainer) and matplotlib (evaluation plots).
+	$(PY) -m pip install --quiet -e '.[dev,ray,train]'
 	touch $@
 
 setup: $(STAMP)

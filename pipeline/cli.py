@@ -3,7 +3,9 @@
 ``quotestance-infer input_path=... output_dir=...`` is ``python scripts/infer.py ...`` run from
 any directory: the same ``@hydra.main`` with the same configs, and ``paths.root_dir`` set to the
 checkout (through ``$QUOTESTANCE_ROOT``, unless already set), so the shipped models and
-``../shared/data`` are found.  Relative input and output paths stay relative to the working
+``../shared/data`` are found.  From a non-editable install the scripts and configs come from
+``<prefix>/share/quotestance`` and the root is ``$QUOTESTANCE_ROOT`` or the working directory
+(see :mod:`pipeline.locations`).  Relative input and output paths stay relative to the working
 directory; a ``paths.root_dir=...`` override still wins.
 """
 
@@ -13,7 +15,7 @@ import os
 import runpy
 import sys
 
-from pipeline.locations import PROJECT_ROOT, ROOT_ENV, SCRIPTS_DIR, require
+from pipeline.locations import CHECKOUT, ROOT_ENV, SCRIPTS_DIR, require
 
 
 def run_script(name: str) -> None:
@@ -24,7 +26,8 @@ def run_script(name: str) -> None:
         sys.exit(f"error: {exc}")
     # Through the environment rather than sys.argv: Hydra wants every override in one run
     # of words, and this way child processes (Ray workers, launchers) see the same root.
-    os.environ.setdefault(ROOT_ENV, str(PROJECT_ROOT))
+    # An installed copy has no models of its own: the working directory, or $QUOTESTANCE_ROOT.
+    os.environ.setdefault(ROOT_ENV, str(CHECKOUT or os.getcwd()))
     # As __main__, so @hydra.main finds configs/ relative to the script file.
     runpy.run_path(str(script), run_name="__main__")
 

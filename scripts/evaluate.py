@@ -46,7 +46,9 @@ def evaluate(cfg: DictConfig) -> dict:
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on gold_path "
                              "for task=entity_stance")
-        return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir)
+        return evaluate_entity_stance(cfg.gold_path, cfg.predictions, cfg.output_dir,
+                                      mention_fallback=cfg.entity_stance.mention_fallback,
+                                      nicknames=cfg.entity_stance.nicknames)
     if cfg.task == "quote_stance":
         from pipeline.eval.quote_stance import evaluate_quote_stance
 
@@ -58,7 +60,7 @@ def evaluate(cfg: DictConfig) -> dict:
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py run on the output of "
-                             "scripts/make_unrelated_targets.py for task=unrelated_targets")
+                             "tools/make_unrelated_targets.py for task=unrelated_targets")
         return evaluate_unrelated_targets(cfg.predictions, cfg.output_dir)
     raise ValueError("task must be 'stance', 'quotes', 'speakers', 'speaker_coverage', 'entity_stance', 'quote_stance' or "
                      "'unrelated_targets', "

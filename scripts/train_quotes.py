@@ -24,11 +24,6 @@ def train(cfg: DictConfig) -> dict:
         max_train_docs=cfg.max_train_docs,
         max_dev_docs=cfg.max_dev_docs,
         progress=cfg.progress,
-        teacher=cfg.teacher,
-        student_layers=(OmegaConf.to_container(cfg.student_layers) if OmegaConf.is_list(cfg.student_layers)
-                        else cfg.student_layers),
-        distill_temperature=cfg.distill.temperature,
-        distill_alpha=cfg.distill.alpha,
     )
 
 

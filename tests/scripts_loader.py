@@ -1,4 +1,4 @@
-"""Import the thin Hydra scripts as modules, so tests call their functions directly."""
+"""Import the thin Hydra scripts (and the tools) as modules, so tests call their functions directly."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ import sys
 from conftest import ROOT
 
 
-def load_script(name: str):
+def load_script(name: str, folder: str = "scripts"):
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_tool(name: str):
+    """A research tool of ``tools/`` (outside the package), loaded the same way."""
+    return load_script(name, folder="tools")
 
 
 infer_script = load_script("infer")

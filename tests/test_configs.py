@@ -34,6 +34,8 @@ def test_every_experiment_composes(experiment):
     ("train", ["experiment=stance_minilm", "model=mpnet"]),
     ("infer", ["input_path=examples", "output_dir=/tmp/x", "runner=ray"]),
     ("train_quotes", []),
+    ("distill_tagger", ["teacher=x"]),
+    ("choose_gate", []),
     ("calibrate", ["model_dir=x"]),
     ("report", ["predictions=x"]),
     ("infer", ["input_path=examples", "output_dir=/tmp/x"]),

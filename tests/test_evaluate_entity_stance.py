@@ -28,7 +28,7 @@ from pipeline.eval.entity_stance import (
     story_of,
 )
 from pipeline.io.schema import DOCUMENTS_WITH_QUOTES
-from scripts_loader import compose_run_config, evaluate_script, load_script
+from scripts_loader import compose_run_config, evaluate_script, load_tool
 
 GOLD = ROOT / "tests" / "fixtures" / "entity_stance_gold.jsonl"
 
@@ -121,6 +121,36 @@ def test_a_quote_falls_back_to_its_mention_when_its_canonical_speaker_matches_no
     entities = ENTITIES + _entities(("Tulsi Gabbard", "People"))
     found = match_quote({"speaker": speaker, "speaker_mention": mention}, entities)
     assert (found[0] if found else None) == entity
+
+
+def test_the_mention_fallback_and_nicknames_can_be_switched_off():
+    entities = ENTITIES + _entities(("Tulsi Gabbard", "People"), ("Bill Weld", "People"))
+    quote = {"speaker": "Tulsi Gabbard Votes", "speaker_mention": "Ms. Gabbard"}
+    assert match_quote(quote, entities)[0] == "Tulsi Gabbard"
+    assert match_quote(quote, entities, mention_fallback=False) is None
+    # a null canonical name still reads the mention: that is no fallback, it is the only name there is
+    assert match_quote({"speaker": None, "speaker_mention": "Ms. Gabbard"}, entities, mention_fallback=False)[0] \
+        == "Tulsi Gabbard"
+    assert match_entity("Massachusetts Gov. William Weld", entities) == "Bill Weld"
+    assert match_entity("Massachusetts Gov. William Weld", entities, nicknames=False) is None
+
+
+def test_metrics_report_triplet_f1_with_and_without_the_mention_fallback(tmp_path):
+    pred = _write_predictions(tmp_path / "pred", {"TRIPLET_002_DOCUMENT_0": [
+        # a canonical name taken from a headline; only its mention names the listed person
+        _quote("Joe Park Wins Vote", "Park", [_stance("port tax", "against", 0.8)])]})
+    on = evaluate_entity_stance(GOLD, pred, tmp_path / "on")["summary"]
+    off = evaluate_entity_stance(GOLD, pred, tmp_path / "off", mention_fallback=False)["summary"]
+    assert on["triplet"]["tp"] == 1 and off["triplet"]["tp"] == 0
+    assert on["scorer"] == {"mention_fallback": True, "nicknames": True}
+    assert off["scorer"] == {"mention_fallback": False, "nicknames": True}
+    for s in (on, off):  # both settings reported either way; the default keys follow the setting
+        assert s["triplet_by_mention_fallback"] == {"with": on["triplet"], "without": off["triplet"]}
+    text = format_entity_stance_metrics({"summary": on})
+    assert f"with the speaker-mention fallback {on['triplet']['f1']:.3f}" in text and "without 0.000" in text
+    cfg = compose_run_config("evaluate", ["task=entity_stance", f"gold_path={GOLD}", f"predictions={pred}",
+                                          f"output_dir={tmp_path / 'cfg'}", "entity_stance.mention_fallback=false"])
+    assert evaluate_script.evaluate(cfg)["summary"]["triplet"]["tp"] == 0
 
 
 def test_gold_pairs_keep_listed_distinct_entities_and_take_the_majority_polarity():
@@ -260,7 +290,7 @@ def test_unrelated_targets_come_from_the_next_story_and_never_occur_in_the_text(
 
 
 def test_make_unrelated_targets_script_writes_jsonl(tmp_path, capsys):
-    script = load_script("make_unrelated_targets")
+    script = load_tool("make_unrelated_targets")
     out = tmp_path / "unrelated.jsonl"
     script.main([f"input={GOLD}", f"output={out}"])
     rows = read_jsonl(out)

@@ -14,7 +14,7 @@ A small AST check over ``pipeline/`` (every import, function-level ones included
   (``pipeline.eval.metrics``, ``pipeline.eval.quotes``), so training and evaluation cannot
   drift apart.
 
-It also checks that every ``pipeline`` import in the package, the scripts and the tests (and
+It also checks that every ``pipeline`` import in the package, the scripts, the tools and the tests (and
 each name imported ``from`` a module), and every ``_target_`` in ``configs/``, names a module
 that exists (a merge that brings back an old path fails here, naming the file and line).
 """
@@ -46,7 +46,6 @@ ALLOWED = {
 TRAINING_MAY_IMPORT = {
     "pipeline.quotes.tagger.training": {"eval"},
     "pipeline.stance.training": {"eval"},
-    "pipeline.stance.gate_selection": {"eval"},  # tunes the relevance gate on dev (scripts/choose_gate.py)
 }
 
 
@@ -175,6 +174,21 @@ def test_imports_point_one_way():
     assert not problems, "imports against the layering (see tests/test_layout.py):\n" + "\n".join(problems)
 
 
+def test_research_tools_stay_out_of_the_package_and_the_console_commands():
+    """tools/ (sweeps, miss analyses, distillation) is never imported by the package or the scripts."""
+    tools = {p.stem for p in (ROOT / "tools").glob("*.py")}
+    for path in [*package_files(), *sorted((ROOT / "scripts").glob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+        names |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                  and not node.level}
+        assert not names & (tools | {"tools"}), f"{path.relative_to(ROOT)} imports a research tool"
+    assert not tools & {p.stem for p in (ROOT / "scripts").glob("*.py")}
+    for path in sorted((ROOT / "tools").glob("*.py")):  # moved files still parse
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
 def test_the_rules_segmenter_takes_its_words_from_the_lexicon_not_the_attributor():
     segmenter = PACKAGE / "quotes" / "rules" / "segment.py"
     assert "pipeline.quotes.rules.attribute" not in {name for _, name in imports(segmenter)}
@@ -182,12 +196,13 @@ def test_the_rules_segmenter_takes_its_words_from_the_lexicon_not_the_attributor
 
 def test_every_pipeline_import_names_an_existing_module():
     missing = []
-    for path in [*package_files(), *sorted((ROOT / "scripts").rglob("*.py")), *sorted((ROOT / "tests").rglob("*.py"))]:
+    for path in [*package_files(), *sorted((ROOT / "scripts").rglob("*.py")), *sorted((ROOT / "tools").rglob("*.py")),
+                 *sorted((ROOT / "tests").rglob("*.py"))]:
         for line, target in imports(path):
             if resolve(target) is None or (resolve(target) == "pipeline" and target != "pipeline"):
                 missing.append(f"{path.relative_to(ROOT)}:{line}: {target}")
         missing += missing_names(path)
-    assert not missing, "imports of modules that do not exist (moved? see README's table):\n" + "\n".join(missing)
+    assert not missing, "imports of modules that do not exist (moved? `git log --follow` the old path):\n" + "\n".join(missing)
 
 
 def test_every_config_target_names_an_existing_module():

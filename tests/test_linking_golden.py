@@ -41,6 +41,7 @@ def _seconds(n_items: int) -> float:
     return time.perf_counter() - begin
 
 
+@pytest.mark.slow  # wall-clock: a busy machine can fail it without any change to the code
 def test_linking_time_grows_about_linearly_with_the_document():
     _seconds(20)  # warm up the regexes
     # the best of three for both sizes: one slow run on a busy machine is not the algorithm
@@ -61,6 +62,15 @@ def test_line_breaks_are_the_regex_matches_without_its_quadratic_time():
         start = rng.randint(0, len(text))
         end = rng.randint(start, len(text))
         assert list(line_breaks(text, start, end)) == [m.span() for m in pattern.finditer(text, start, end)]
+    text = "A" + " " * 2_000 + "B\n\nC"
+    pieces = line_pieces(text, CharSpan(0, len(text), "CONTENT"))
+    assert [text[p.start:p.end] for p in pieces] == ["A" + " " * 2_000 + "B", "C"]
+
+
+@pytest.mark.slow  # wall-clock
+def test_line_pieces_of_a_long_run_of_spaces_take_linear_time():
+    from pipeline.quotes.tagger.boundaries import line_pieces
+
     text = "A" + " " * 200_000 + "B\n\nC"
     begin = time.perf_counter()
     pieces = line_pieces(text, CharSpan(0, len(text), "CONTENT"))

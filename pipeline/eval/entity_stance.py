@@ -15,6 +15,12 @@ ties go to NEG.
 ``score`` for (entity, polarity, target). A pair voted both ways takes the polarity with the
 larger summed score; ties go to NEG.
 
+Two matching rules were added after reading the system's misses on SEESAW valid, so each can be
+switched off to see what it adds: ``mention_fallback`` (a quote whose canonical ``speaker``
+matches no entity is tried again by its ``speaker_mention``) and ``nicknames`` (a first name
+matches its short form, :data:`NICKNAMES`). Both are on by default; the metrics always report
+triplet P/R/F1 both with and without the mention fallback (``triplet_by_mention_fallback``).
+
 Both sides therefore hold one polarity per (subject, object) pair. Scored micro over all
 articles: triplet precision/recall/F1 (pair and polarity equal), pair P/R/F1 (polarity
 ignored), polarity accuracy and a gold x predicted POS/NEG confusion matrix on the pairs found
@@ -177,7 +183,7 @@ def _unique_best(scored: dict[str, int]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | None:
+def match_rule(name: str | None, entities: Sequence[dict], nicknames: bool = True) -> tuple[str, str] | None:
     """``(entity name, rule)`` for the listed entity a speaker name refers to, or None.
 
     Rules, in order; the first that gives exactly one entity wins, and a name that fits
@@ -192,7 +198,7 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
        without one. First names must not conflict: when both names have one, their initials
        agree ("Joseph R. Biden" ~ "Joe Biden", "Hunter Biden" !~ "Joe Biden"); any word before
        the surname may be the first name ("Democrat Bill Clinton"), and a nickname counts
-       ("William Weld" ~ "Bill Weld", :data:`NICKNAMES`). A speaker name ends at an "of",
+       ("William Weld" ~ "Bill Weld", :data:`NICKNAMES`) unless ``nicknames`` is false. A speaker name ends at an "of",
        "from", "who", an "and" before a capitalised word, or a comma ("Rep. Ted Lieu of
        California", "James Clyburn, the House majority whip"). A bare surname ("Biden") fits
        every person with it; among several fits, an equal first name decides.
@@ -228,7 +234,8 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
             their_first = person[0][0].casefold() if len(person[0]) > 1 else None
             # any given name before the surname may be the first name ("Democrat Bill Clinton",
             # "US District Court Judge Amy Berman Jackson"); a nickname counts ("Bill" ~ "William")
-            if first and their_first and not any(t.casefold()[0] == their_first[0] or _nickname(t.casefold(), their_first)
+            if first and their_first and not any(t.casefold()[0] == their_first[0]
+                                                 or (nicknames and _nickname(t.casefold(), their_first))
                                                  for t in tokens[:-1]):
                 continue
             fits[entity["name"]] = int(bool(first) and first == their_first)
@@ -266,13 +273,15 @@ def match_rule(name: str | None, entities: Sequence[dict]) -> tuple[str, str] | 
     return None
 
 
-def match_quote(quote: dict, entities: Sequence[dict]) -> tuple[str, str] | None:
-    """``(entity name, rule)`` for the speaker of a quote: its ``speaker`` (the canonical name),
-    else its ``speaker_mention`` when the canonical name matches no entity (a name taken from a
+def match_quote(quote: dict, entities: Sequence[dict], mention_fallback: bool = True,
+                nicknames: bool = True) -> tuple[str, str] | None:
+    """``(entity name, rule)`` for the speaker of a quote: its ``speaker`` (the canonical name;
+    the ``speaker_mention`` when that is null), else, with ``mention_fallback``, its
+    ``speaker_mention`` when the canonical name matches no entity (a name taken from a
     headline, "Tulsi Gabbard Votes", may be canonical while the mention is "Gabbard")."""
-    found = match_rule(quote.get("speaker") or quote.get("speaker_mention"), entities)
-    if found is None and quote.get("speaker") and quote.get("speaker_mention"):
-        found = match_rule(quote["speaker_mention"], entities)
+    found = match_rule(quote.get("speaker") or quote.get("speaker_mention"), entities, nicknames)
+    if mention_fallback and found is None and quote.get("speaker") and quote.get("speaker_mention"):
+        found = match_rule(quote["speaker_mention"], entities, nicknames)
         # not when the canonical name is another person of that surname ("Melania Trump", "Trump")
         if found is not None and found[1] == "surname":
             tokens, person = _name_tokens(quote["speaker"], speaker=True), _person({"name": found[0], "type": "People"})
@@ -281,9 +290,9 @@ def match_quote(quote: dict, entities: Sequence[dict]) -> tuple[str, str] | None
     return found
 
 
-def match_entity(name: str | None, entities: Sequence[dict]) -> str | None:
+def match_entity(name: str | None, entities: Sequence[dict], nicknames: bool = True) -> str | None:
     """The listed entity a speaker name refers to, or None; the rules are :func:`match_rule`'s."""
-    found = match_rule(name, entities)
+    found = match_rule(name, entities, nicknames)
     return found[0] if found else None
 
 
@@ -307,16 +316,18 @@ def gold_pairs(article: dict) -> dict[tuple[str, str], str]:
     return {pair: "POS" if c["POS"] > c["NEG"] else "NEG" for pair, c in votes.items()}
 
 
-def predicted_pairs(quotes: Iterable[dict], entities: Sequence[dict],
-                    rules: Counter | None = None) -> tuple[dict[tuple[str, str], tuple[str, float]], int, set[str]]:
+def predicted_pairs(quotes: Iterable[dict], entities: Sequence[dict], rules: Counter | None = None,
+                    mention_fallback: bool = True, nicknames: bool = True,
+                    ) -> tuple[dict[tuple[str, str], tuple[str, float]], int, set[str]]:
     """``({(subject, object): (POS|NEG, summed score)}, quotes matched, matched subjects)`` for one
-    article's quotes; ``rules`` counts the matching rule used per matched quote."""
+    article's quotes; ``rules`` counts the matching rule used per matched quote; the two switches
+    are :func:`match_quote`'s."""
     listed = {normalise_name(e["name"]): e["name"] for e in entities if e["name"] not in NOT_ENTITIES}
     entities = [e for e in entities if e["name"] not in NOT_ENTITIES]
     scores: dict[tuple[str, str], Counter] = defaultdict(Counter)
     matched, subjects = 0, set()
     for quote in quotes:
-        found = match_quote(quote, entities)
+        found = match_quote(quote, entities, mention_fallback, nicknames)
         if found is None:
             continue
         subject, rule = found
@@ -350,19 +361,9 @@ def _write_metrics(metrics: dict, output_dir: str | Path) -> None:
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
 
 
-def evaluate_entity_stance(gold_path: str | Path, predictions: str | Path, output_dir: str | Path) -> dict:
-    """Score article-level (subject, polarity, object) triplets; writes ``metrics.json`` and ``triplets``.
-
-    ``triplets`` (``save_to_disk``) has one row per gold or predicted pair: ``doc_id``,
-    ``subject``, ``object``, ``gold`` and ``pred`` (POS / NEG / null) and ``pred_score``.
-    """
-    articles = read_jsonl(gold_path)
-    quotes, documents, _ = load_artifacts(predictions)
-    by_doc: dict[str, list[dict]] = defaultdict(list)
-    for quote in quotes.select_columns(["doc_id", "speaker", "speaker_mention", "stances"]):
-        by_doc[quote["doc_id"]].append(quote)
-    status = dict(zip(documents["doc_id"], documents["status"]))
-
+def _score_articles(articles: Sequence[dict], by_doc: dict[str, list[dict]], status: dict[str, str],
+                    mention_fallback: bool, nicknames: bool) -> tuple[dict, list[dict]]:
+    """``(summary, triplet rows)`` of :func:`evaluate_entity_stance` for one setting of the switches."""
     rows, rules = [], Counter()
     tp_pair = tp_triplet = n_gold = n_pred = 0
     confusion = [[0, 0], [0, 0]]  # rows gold POS/NEG, columns predicted POS/NEG
@@ -370,7 +371,8 @@ def evaluate_entity_stance(gold_path: str | Path, predictions: str | Path, outpu
     for article in articles:
         doc_id = article["id"]
         gold = gold_pairs(article)
-        pred, matched, subjects = predicted_pairs(by_doc.get(doc_id, []), article["entities"], rules)
+        pred, matched, subjects = predicted_pairs(by_doc.get(doc_id, []), article["entities"], rules,
+                                                  mention_fallback=mention_fallback, nicknames=nicknames)
         counts["articles"] += 1
         counts["articles_missing"] += doc_id not in status
         counts["articles_error"] += status.get(doc_id) == "error"
@@ -406,6 +408,34 @@ def evaluate_entity_stance(gold_path: str | Path, predictions: str | Path, outpu
                    "quotes_matched_by_rule": {k: rules[k] for k in ("full", "surname", "stem", "acronym")},
                    "gold_pairs_with_quoted_subject": counts["gold_pairs_with_quoted_subject"]},
     }
+    return summary, rows
+
+
+def evaluate_entity_stance(gold_path: str | Path, predictions: str | Path, output_dir: str | Path,
+                           mention_fallback: bool = True, nicknames: bool = True) -> dict:
+    """Score article-level (subject, polarity, object) triplets; writes ``metrics.json`` and ``triplets``.
+
+    ``mention_fallback`` and ``nicknames`` switch the two matching rules of :func:`match_quote`
+    and :func:`match_rule` (both on by default); ``summary`` is scored with them as given, and
+    ``summary.triplet_by_mention_fallback`` holds triplet P/R/F1 both ``with`` and ``without``
+    the mention fallback (nicknames as given), so a reader sees what the fallback adds.
+
+    ``triplets`` (``save_to_disk``) has one row per gold or predicted pair: ``doc_id``,
+    ``subject``, ``object``, ``gold`` and ``pred`` (POS / NEG / null) and ``pred_score``.
+    """
+    articles = read_jsonl(gold_path)
+    quotes, documents, _ = load_artifacts(predictions)
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for quote in quotes.select_columns(["doc_id", "speaker", "speaker_mention", "stances"]):
+        by_doc[quote["doc_id"]].append(quote)
+    status = dict(zip(documents["doc_id"], documents["status"]))
+
+    summary, rows = _score_articles(articles, by_doc, status, mention_fallback, nicknames)
+    other, _ = _score_articles(articles, by_doc, status, not mention_fallback, nicknames)
+    summary["triplet_by_mention_fallback"] = {
+        "with": summary["triplet"] if mention_fallback else other["triplet"],
+        "without": other["triplet"] if mention_fallback else summary["triplet"]}
+    summary["scorer"] = {"mention_fallback": bool(mention_fallback), "nicknames": bool(nicknames)}
     metrics = {"summary": summary, "gold_path": str(gold_path), "predictions": str(predictions)}
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -426,6 +456,13 @@ def format_entity_stance_metrics(metrics: dict) -> str:
         m = s[name]
         lines.append(f"{name:10}{m['precision']:7.3f}{m['recall']:7.3f}{m['f1']:7.3f}"
                      f"{m['tp']:7d}{m['n_pred']:7d}{m['n_gold']:7d}")
+    by = s.get("triplet_by_mention_fallback")
+    if by:
+        scorer = s.get("scorer", {})
+        lines.append(f"triplet F1 with the speaker-mention fallback {by['with']['f1']:.3f}"
+                     f" (P {by['with']['precision']:.3f} / R {by['with']['recall']:.3f}), without"
+                     f" {by['without']['f1']:.3f} (P {by['without']['precision']:.3f} / R {by['without']['recall']:.3f});"
+                     f" nicknames {'on' if scorer.get('nicknames', True) else 'off'}")
     lines += [
         f"polarity accuracy {s['polarity_accuracy']:.3f} on {s['polarity_n']} pairs found in both"
         f" (gold NEG share {s['gold_neg_share']:.3f}, predicted NEG share {s['pred_neg_share']:.3f})",

@@ -37,7 +37,10 @@ def evaluate_stance_file(classifier: StanceClassifier, gold_path: str | Path, go
         "score": [p.score for p in predictions],
     }).save_to_disk(str(output_dir / "predictions"))
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    plot_confusion(metrics, output_dir / "confusion.png")
+    try:
+        plot_confusion(metrics, output_dir / "confusion.png")
+    except ImportError:  # matplotlib comes with the `train` extra; the metrics do not need it
+        logging.getLogger(__name__).info("matplotlib not installed: no confusion.png (pip install 'quotestance[train]')")
     return metrics
 
 

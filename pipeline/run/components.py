@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 
 from pipeline.models import checkpoint_hash, inference_dtype, resolve_model_path
@@ -41,13 +42,24 @@ def checkpoint_provenance(components: Mapping[str, Any]) -> dict[str, dict]:
     return models
 
 
+def build(node: Mapping[str, Any]) -> Any:
+    """``instantiate(node)``, with a missing file or a bad value raised as itself (one line the
+    scripts print: "quote tagger ... not found; set ...") instead of inside Hydra's wrapper."""
+    try:
+        return instantiate(node)
+    except InstantiationException as exc:
+        if isinstance(exc.__cause__, (FileNotFoundError, ValueError)):
+            raise exc.__cause__ from None
+        raise
+
+
 def build_stages(components: Mapping[str, Any], targets: Sequence[str] = ()) -> Stages:
     """The segmenter, attributor (link + resolve) and, loaded on first use, the stance model."""
     stance = components.get("stance")
     return Stages(
-        find_quotes=instantiate(components["segmenter"]),
-        attribute=instantiate(components["attributor"]["link"]),
-        resolve=instantiate(components["attributor"]["resolve"]),
-        load_classifier=(lambda: instantiate(stance)) if stance is not None else None,
+        find_quotes=build(components["segmenter"]),
+        attribute=build(components["attributor"]["link"]),
+        resolve=build(components["attributor"]["resolve"]),
+        load_classifier=(lambda: build(stance)) if stance is not None else None,
         targets=targets,
     )

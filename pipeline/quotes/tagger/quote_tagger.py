@@ -12,7 +12,7 @@ span probabilities (0.0 when no source was linked).  Content spans less probable
 ``min_content_score`` (picked on dev by training unless given) are dropped, and so is a content
 that ends up with neither a cue nor a source (not an attribution: scraper boilerplate, a
 headline) unless its probability reaches ``min_unattributed_score`` (``configs/segmenter/tagger.yaml``,
-chosen on PolNeAR dev with ``scripts/sweep_unattributed.py``).  A content span's probability
+chosen on PolNeAR dev with ``tools/sweep_unattributed.py``).  A content span's probability
 (its ``score``) is the mean probability of its CONTENT tags.
 """
 

@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from datasets import Dataset
 from transformers import AutoConfig, AutoTokenizer, Trainer, TrainingArguments, set_seed
@@ -31,14 +31,7 @@ from pipeline.quotes.tagger.labels import (
     make_windows,
     window_labels,
 )
-from pipeline.quotes.tagger.model import (
-    DistillationLoss,
-    LayeredTokenLoss,
-    build_tagger_model,
-    load_tagger_model,
-    student_from_teacher,
-    tagger_layers,
-)
+from pipeline.quotes.tagger.model import LayeredTokenLoss, build_tagger_model, load_tagger_model, tagger_layers
 
 log = logging.getLogger(__name__)
 
@@ -99,65 +92,6 @@ class WindowCollator:
             mask[i, :n] = torch.as_tensor(r["attention_mask"])
             labels[i, :n] = torch.as_tensor(r["labels"])
         return {"input_ids": ids, "attention_mask": mask, "labels": labels}
-
-
-class DistillTrainer(Trainer):
-    """A Trainer whose loss is :class:`pipeline.quotes.tagger.model.DistillationLoss` against a
-    frozen teacher tagger run on the same windows (no gradients, eval mode).
-
-    The teacher's logits of each window are kept (fp16, in memory: 8 numbers per token) the
-    first time it is seen, so later epochs cost the student's passes only."""
-
-    def __init__(self, *args, teacher, distill_loss: DistillationLoss, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.teacher = teacher.eval().requires_grad_(False)
-        self.distill_loss = distill_loss
-        self.teacher_cache: dict[bytes, Any] = {}
-
-    def teacher_logits(self, input_ids, attention_mask):
-        import torch
-
-        keys = [ids[mask.bool()].cpu().numpy().tobytes() for ids, mask in zip(input_ids, attention_mask)]
-        missing = [i for i, key in enumerate(keys) if key not in self.teacher_cache]
-        if missing:
-            if next(self.teacher.parameters()).device != input_ids.device:
-                self.teacher.to(input_ids.device)
-            with torch.no_grad():
-                fresh = self.teacher(input_ids=input_ids[missing], attention_mask=attention_mask[missing]).logits
-            for row, i in enumerate(missing):
-                self.teacher_cache[keys[i]] = fresh[row, :int(attention_mask[i].sum())].to(torch.float16).cpu()
-        out = torch.zeros(*input_ids.shape, self.teacher.config.num_labels, device=input_ids.device)
-        for i, key in enumerate(keys):
-            cached = self.teacher_cache[key]
-            out[i, :len(cached)] = cached.to(out.device, torch.float32)
-        return out
-
-    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-        inputs = dict(inputs)
-        labels = inputs.pop("labels")
-        outputs = model(**inputs)
-        teacher_logits = self.teacher_logits(inputs["input_ids"], inputs["attention_mask"])
-        loss = self.distill_loss(outputs.logits, teacher_logits, labels)
-        return (loss, outputs) if return_outputs else loss
-
-
-def check_distill_options(teacher: str | None, student_layers: Sequence[int] | None,
-                          temperature: float, alpha: float) -> list[int] | None:
-    """Fail early, naming the config key, on distillation settings that cannot work."""
-    if student_layers is not None and not teacher:
-        raise ValueError("student_layers needs teacher=<tagger checkpoint> to copy the layers from")
-    if student_layers is not None:
-        if isinstance(student_layers, (str, bytes)) or not isinstance(student_layers, Sequence):
-            raise ValueError(f"student_layers must be a list of teacher layer indices like [0,2,4], "
-                             f"got {student_layers!r}")
-        if not student_layers or not all(isinstance(i, int) and not isinstance(i, bool) for i in student_layers):
-            raise ValueError(f"student_layers must be a non-empty list of integers, got {list(student_layers)!r}")
-        student_layers = [int(i) for i in student_layers]
-    if not isinstance(temperature, (int, float)) or isinstance(temperature, bool) or not temperature > 0:
-        raise ValueError(f"distill.temperature must be a number > 0, got {temperature!r}")
-    if not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"distill.alpha must be a number in [0, 1], got {alpha!r}")
-    return student_layers
 
 
 def _attributions(quotes) -> list[Attribution]:
@@ -251,35 +185,23 @@ def train_tagger(
     max_dev_docs: int | None = None,
     eval_batch_size: int = 32,
     progress: bool = True,
-    teacher: str | None = None,
-    student_layers: Sequence[int] | None = None,
-    distill_temperature: float = 2.0,
-    distill_alpha: float = 0.5,
+    model: Any = None,
+    make_trainer: Callable[..., Trainer] | None = None,
+    card_extra: Mapping[str, Any] | None = None,
 ) -> dict:
     """Train, save an fp16 checkpoint to ``output_dir/model``, score dev, write ``metrics.json``.
 
-    With ``teacher`` (a saved tagger), the loss is knowledge distillation from it
-    (:class:`DistillationLoss`: ``distill_alpha`` of KL at ``distill_temperature``, the rest gold
-    cross-entropy).  With ``student_layers`` too, the student is the teacher cut down to those
-    encoder layers (embeddings and head kept, :func:`student_from_teacher`) and
-    ``model_name_or_path`` is not used; without it the student is built from ``model_name_or_path``.
+    ``model``: a tagger already built (its tokenizer is ``model_name_or_path``'s), instead of
+    one built from ``model_name_or_path``; ``make_trainer``: builds the Trainer from the
+    keyword arguments this function prepares (default: a ``Trainer`` with
+    :class:`LayeredTokenLoss`); ``card_extra``: more keys for the model card's config.  Research
+    variants (``tools/distill_tagger.py``) use these three; the shipped recipe uses none.
     """
     output_dir = Path(output_dir)
-    student_layers = check_distill_options(teacher, student_layers, distill_temperature, distill_alpha)
     set_seed(seed)
     layers = label_layers()
-    teacher_model = None
-    if teacher:
-        teacher_model = load_tagger_model(teacher, dtype="float32")
-        if tagger_layers(teacher_model) != layers:
-            raise ValueError(f"teacher {teacher} has label layers {tagger_layers(teacher_model)}, not {layers}")
-    if student_layers is not None:
-        base = resolve_model_path(teacher)
-        model = student_from_teacher(teacher_model, student_layers)
-        log.info("student: teacher %s layers %s of %d", teacher, student_layers,
-                 teacher_model.config.num_hidden_layers)
-    else:
-        base = resolve_model_path(model_name_or_path)
+    base = resolve_model_path(model_name_or_path)
+    if model is None:
         model = build_tagger_model(base, layers)
     tokenizer = AutoTokenizer.from_pretrained(base)
 
@@ -291,9 +213,8 @@ def train_tagger(
     args = TrainingArguments(output_dir=str(output_dir / "trainer"), seed=seed, **dict(training_args))
     common = dict(model=model, args=args, train_dataset=train_set,
                   data_collator=WindowCollator(tokenizer.pad_token_id or 0, len(layers)), processing_class=tokenizer)
-    if teacher_model is not None:
-        trainer = DistillTrainer(**common, teacher=teacher_model,
-                                 distill_loss=DistillationLoss(layers, distill_temperature, distill_alpha))
+    if make_trainer is not None:
+        trainer = make_trainer(**common)
     else:
         trainer = Trainer(**common, compute_loss_func=LayeredTokenLoss(layers))
     train_result = trainer.train()
@@ -310,12 +231,9 @@ def train_tagger(
         "dev": score_on_dev(model_dir, dev_dir, window, stride, max_dev_docs, eval_batch_size, progress),
     }
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    card = {"model": model_name_or_path if student_layers is None else None, "window": window, "stride": stride,
+    card = {"model": model_name_or_path, "window": window, "stride": stride,
             "seed": seed, "train_dir": str(train_dir), "max_train_docs": max_train_docs,
-            "training_args": dict(training_args)}
-    if teacher:
-        card.update(teacher=str(teacher), student_layers=student_layers,
-                    distill_temperature=distill_temperature, distill_alpha=distill_alpha)
+            "training_args": dict(training_args), **dict(card_extra or {})}
     _model_card(model_dir, card, metrics)
     return metrics
 

@@ -1,5 +1,6 @@
-"""A smaller tagger distilled from a trained one: the student's initialisation, the loss, the
-config keys of scripts/train_quotes.py, and a tiny end-to-end run (tiny random models only)."""
+"""tools/distill_tagger.py, a smaller tagger distilled from a trained one (research, not shipped):
+the student's initialisation, the loss, the config keys, and a tiny end-to-end run (tiny random
+models only)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import pytest
 import torch
 
 from pipeline.quotes.tagger.labels import IGNORE, label_layers
+from scripts_loader import load_tool
+
+distill_tool = load_tool("distill_tagger")
+student_from_teacher = distill_tool.student_from_teacher
+DistillationLoss = distill_tool.DistillationLoss
+DistillTrainer = distill_tool.DistillTrainer
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +55,7 @@ def _batch(n: int = 4, length: int = 24, seed: int = 1) -> dict:
 
 
 def test_student_copies_the_chosen_teacher_layers_embeddings_and_head(tiny_teacher):
-    from pipeline.quotes.tagger.model import student_from_teacher, tagger_layers
+    from pipeline.quotes.tagger.model import tagger_layers
 
     teacher = _teacher(tiny_teacher)
     student = student_from_teacher(teacher, [0, 2])
@@ -80,15 +87,11 @@ def test_student_copies_the_chosen_teacher_layers_embeddings_and_head(tiny_teach
 
 @pytest.mark.parametrize("keep", [[], [4], [-1], [2, 0], [1, 1]])
 def test_student_layers_out_of_range_or_unordered_fail_naming_the_key(tiny_teacher, keep):
-    from pipeline.quotes.tagger.model import student_from_teacher
-
     with pytest.raises(ValueError, match="student_layers"):
         student_from_teacher(_teacher(tiny_teacher), keep)
 
 
 def test_distillation_loss_is_zero_against_itself_and_ignores_unlabelled_positions():
-    from pipeline.quotes.tagger.model import DistillationLoss
-
     batch = _batch()
     logits = torch.randn(4, 24, 8, generator=torch.Generator().manual_seed(2))
     kl_only = DistillationLoss(label_layers(), temperature=2.0, alpha=1.0)
@@ -110,15 +113,11 @@ def test_distillation_loss_is_zero_against_itself_and_ignores_unlabelled_positio
 
 @pytest.mark.parametrize("kwargs,match", [({"temperature": 0.0}, "temperature"), ({"alpha": 1.5}, "alpha")])
 def test_distillation_loss_refuses_bad_settings(kwargs, match):
-    from pipeline.quotes.tagger.model import DistillationLoss
-
     with pytest.raises(ValueError, match=match):
         DistillationLoss(label_layers(), **kwargs)
 
 
 def test_distillation_loss_is_finite_and_falls_on_a_tiny_batch(tiny_teacher):
-    from pipeline.quotes.tagger.model import DistillationLoss, student_from_teacher
-
     torch.manual_seed(0)
     teacher = _teacher(tiny_teacher).eval()
     student = student_from_teacher(teacher, [1])
@@ -141,8 +140,6 @@ def test_distillation_loss_is_finite_and_falls_on_a_tiny_batch(tiny_teacher):
 
 def test_distill_trainer_keeps_teacher_logits_per_window(tiny_teacher):
     """The teacher runs once per window: the second epoch reads its logits back."""
-    from pipeline.quotes.tagger.training import DistillTrainer
-
     teacher = _teacher(tiny_teacher)
     calls = []
     teacher.register_forward_hook(lambda *_: calls.append(1))
@@ -159,35 +156,35 @@ def test_distill_trainer_keeps_teacher_logits_per_window(tiny_teacher):
 
 
 @pytest.mark.parametrize("overrides,match", [
-    (["student_layers=[0,2]"], "student_layers needs teacher"),
+    (["teacher=null", "student_layers=[0,2]"], "student_layers needs teacher"),
     (["teacher=x", "student_layers=abc"], "student_layers"),
     (["teacher=x", "student_layers=[0,1.5]"], "student_layers"),
     (["teacher=x", "distill.alpha=2"], "distill.alpha"),
     (["teacher=x", "distill.temperature=0"], "distill.temperature"),
 ])
-def test_train_quotes_rejects_bad_distill_settings_naming_the_key(tmp_path, overrides, match):
-    from scripts_loader import compose_run_config, load_script
+def test_bad_distill_settings_fail_naming_the_key(tmp_path, overrides, match):
+    from scripts_loader import compose_run_config
 
-    cfg = compose_run_config("train_quotes", [f"paths.output_dir={tmp_path}", *overrides])
+    cfg = compose_run_config("distill_tagger", [f"paths.output_dir={tmp_path}", *overrides])
     with pytest.raises(ValueError, match=match):
-        load_script("train_quotes").train(cfg)
+        distill_tool.distill(cfg)
 
 
-def test_train_quotes_distils_a_student_from_a_teacher(tmp_path, tiny_teacher):
-    from scripts_loader import compose_run_config, load_script
+def test_distill_tagger_distils_a_student_from_a_teacher(tmp_path, tiny_teacher):
+    from scripts_loader import compose_run_config
     from test_tagger_end_to_end import write_gold
 
     from pipeline.quotes.tagger.model import load_tagger_model
 
     gold = write_gold(tmp_path / "gold")
     out = tmp_path / "run"
-    cfg = compose_run_config("train_quotes", [
+    cfg = compose_run_config("distill_tagger", [
         f"data.train_dir={gold}", f"data.dev_dir={gold}", f"teacher={tiny_teacher}", "student_layers=[1,3]",
         f"paths.output_dir={out}", "window=32", "stride=16", "progress=false",
         "trainer.args.max_steps=2", "trainer.args.per_device_train_batch_size=4",
         "trainer.args.save_strategy=no", "trainer.args.logging_steps=1",
     ])
-    metrics = load_script("train_quotes").train(cfg)
+    metrics = distill_tool.distill(cfg)
     student = load_tagger_model(str(out / "model"), dtype="float32")
     assert student.config.num_hidden_layers == 2 and len(student.bert.encoder.layer) == 2
     assert student.config.distilled_from_layers == [1, 3]

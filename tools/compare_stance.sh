@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Score one stance checkpoint on the dev measures of issue 14, through the pipeline, re-using the
-# quotes of one tagged run so that only the stance model differs between checkpoints:
-#   scripts/compare_stance.sh MODEL_DIR OUT_DIR [TAGGED_RUN]
-# TAGGED_RUN: an output_dir of scripts/infer.py over SEESAW valid (default outputs/seesaw/valid_base).
-# Writes OUT_DIR/{seesaw,unrelated,ds}/metrics.json and prints one summary line.
+# Score one stance checkpoint on the pipeline's stance measures, re-using the quotes of one tagged
+# run so that only the stance model differs between checkpoints:
+#   tools/compare_stance.sh MODEL_DIR OUT_DIR TAGGED_RUN
+# TAGGED_RUN: an output_dir of scripts/infer.py over SEESAW valid, made once with
+#   .venv/bin/python scripts/infer.py input_path=$DATA_DIR/e2e/seesaw/valid.jsonl output_dir=TAGGED_RUN "~stance"
+# Measures: SEESAW valid triplets (scripts/evaluate.py task=entity_stance), stances toward another
+# story's entities (tools/make_unrelated_targets.py, task=unrelated_targets) and directed sentiment
+# valid (task=stance). DATA_DIR defaults to ../shared/data. Writes OUT_DIR/{seesaw,unrelated,ds}/metrics.json
+# and prints one summary line. Run from the repository root.
 set -euo pipefail
-model=$1; out=$2; tagged=${3:-outputs/seesaw/valid_base}
+if [ $# -ne 3 ]; then
+  sed -n '2,11p' "$0" >&2
+  exit 2
+fi
+model=$1; out=$2; tagged=$3
 data=${DATA_DIR:-../shared/data}
 py=.venv/bin/python
 seesaw=$data/e2e/seesaw/valid.jsonl
 unrelated=$out/valid_unrelated.jsonl
 mkdir -p "$out"
-$py scripts/make_unrelated_targets.py input=$seesaw output=$unrelated > /dev/null
+$py tools/make_unrelated_targets.py input=$seesaw output=$unrelated > /dev/null
 common=(segmenter=saved segmenter.predictions=$tagged stance.name_or_path=$model progress=false show=0)
 $py scripts/infer.py input_path=$seesaw output_dir=$out/run_seesaw "${common[@]}" > $out/run_seesaw.log 2>&1
 $py scripts/evaluate.py task=entity_stance gold_path=$seesaw predictions=$out/run_seesaw output_dir=$out/seesaw > /dev/null 2>&1
@@ -28,5 +36,6 @@ u = u.get("summary", u)
 d = json.load(open(f"{out}/ds/metrics.json"))
 print(json.dumps({"seesaw_triplet_f1": s["triplet"]["f1"], "seesaw_pair_f1": s["pair"]["f1"],
                   "seesaw_polarity_acc": s["polarity_accuracy"], "unrelated": u,
+                  "seesaw_triplet_f1_without_mention_fallback": s["triplet_by_mention_fallback"]["without"]["f1"],
                   "ds_macro_f1": d["macro_f1"]}, indent=1))
 PY

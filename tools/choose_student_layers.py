@@ -1,7 +1,7 @@
 """Which teacher layers to start a distilled student from: for each candidate set, the student
 as initialised (no training) is compared with the teacher on PolNeAR train windows.
 
-    python scripts/choose_student_layers.py [teacher] [n_windows]
+    python tools/choose_student_layers.py [teacher] [n_windows]
 
 Prints, per candidate, the mean KL(teacher || student) per labelled (token, layer) at
 temperature 1 and the share of labelled tokens whose argmax tag agrees with the teacher's.
@@ -18,7 +18,8 @@ from transformers import AutoTokenizer
 from pipeline.models import resolve_model_path
 from pipeline.quotes.tagger.decode import layer_slices
 from pipeline.quotes.tagger.labels import IGNORE, label_layers
-from pipeline.quotes.tagger.model import DistillationLoss, load_tagger_model, student_from_teacher
+from distill_tagger import DistillationLoss, student_from_teacher  # tools/distill_tagger.py
+from pipeline.quotes.tagger.model import load_tagger_model
 from pipeline.quotes.tagger.training import WindowCollator, _documents, window_dataset
 
 CANDIDATES = ([0, 1, 2], [0, 2, 4], [1, 3, 5], [0, 2, 5], [0, 3, 5], [3, 4, 5],

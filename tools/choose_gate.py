@@ -1,4 +1,10 @@
-"""Sweep the stance relevance gate's threshold on dev: ``python scripts/choose_gate.py runs=[...]``."""
+"""Sweep the stance relevance gate's threshold on dev: ``python tools/choose_gate.py runs=[...]``.
+
+How ``stance.gate.threshold`` and ``neutral_score`` were chosen for models/stance (its model card,
+"The relevance gate"); run it again for a new checkpoint.  ``runs``: output folders of
+``scripts/infer.py`` with ``stance.gate=null`` over dev documents (``tools/compare_stance.sh``
+makes a SEESAW valid run and its unrelated-target twin).  Config: ``configs/choose_gate.yaml``.
+"""
 
 import json
 import logging
@@ -9,7 +15,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from pipeline.stance.gate import RelevanceGate
-from pipeline.stance.gate_selection import format_sweep, run_pairs, sweep_gate
+from gate_selection import format_sweep, run_pairs, sweep_gate  # tools/gate_selection.py
 from pipeline.stance.training import corpus_specs, load_splits
 
 log = logging.getLogger(__name__)

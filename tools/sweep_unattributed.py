@@ -1,7 +1,7 @@
 """Choose ``segmenter.min_unattributed_score`` on PolNeAR dev: the probability a content with
 neither a cue nor a source needs to be kept.
 
-    python scripts/sweep_unattributed.py [gold=../shared/data/quotes/polnear/dev] [out=DIR] [OVERRIDE ...]
+    python tools/sweep_unattributed.py [gold=../shared/data/quotes/polnear/dev] [out=DIR] [OVERRIDE ...]
 
 The default pipeline's tagger (``OVERRIDE``s as for ``scripts/infer.py``, e.g.
 ``segmenter.dtype=float32``) tags every dev article once; then, for each threshold of the grid,

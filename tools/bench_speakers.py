@@ -1,4 +1,4 @@
-"""Time the corpus-level speaker grouping on a synthetic corpus: ``python scripts/bench_speakers.py``."""
+"""Time the corpus-level speaker grouping on a synthetic corpus: ``python tools/bench_speakers.py``."""
 
 import json
 import logging

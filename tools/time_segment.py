@@ -1,7 +1,7 @@
 """CPU seconds of the segment stage, each configuration in its own fresh process, paired runs.
 
-    python scripts/time_segment.py --runs 5 --input ../shared/data/quotes/polnear/dev/text \
-        -c "segmenter=tagger" -c "segmenter=tagger_fast" -c "segmenter=tagger_small"
+    python tools/time_segment.py --runs 5 --input ../shared/data/quotes/polnear/dev/text \
+        -c "segmenter=tagger" -c "segmenter=tagger_fast" -c "segmenter.name_or_path=STUDENT/model"
 
 Each ``-c`` is one configuration: the ``scripts/infer.py`` overrides that differ (``~stance``
 and ``progress=false`` are added).  In every run each configuration gets a fresh process that

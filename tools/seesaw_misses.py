@@ -1,6 +1,6 @@
 """Why gold SEESAW relations are missed: a recall error analysis of one ``scripts/infer.py`` run.
 
-    python scripts/seesaw_misses.py gold=../shared/data/e2e/seesaw/valid.jsonl predictions=RUN out=DIR
+    python tools/seesaw_misses.py gold=../shared/data/e2e/seesaw/valid.jsonl predictions=RUN out=DIR
 
 Every gold (subject, object) pair of ``task=entity_stance`` (same gold, same speaker matching) gets
 one cause, the first that applies:

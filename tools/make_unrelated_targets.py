@@ -1,5 +1,5 @@
 """Give each SEESAW article the entity names of another story as targets:
-``python scripts/make_unrelated_targets.py input=SEESAW.jsonl output=OUT.jsonl``.
+``python tools/make_unrelated_targets.py input=SEESAW.jsonl output=OUT.jsonl``.
 
 The targets are those of the next story (sorted ids) that do not occur in the article's text;
 run ``scripts/infer.py`` on OUT.jsonl, then ``scripts/evaluate.py task=unrelated_targets``.
@@ -11,7 +11,7 @@ import sys
 
 from pipeline.eval.entity_stance import write_unrelated_targets
 
-USAGE = "usage: python scripts/make_unrelated_targets.py input=SEESAW.jsonl output=OUT.jsonl"
+USAGE = "usage: python tools/make_unrelated_targets.py input=SEESAW.jsonl output=OUT.jsonl"
 
 
 def parse_args(argv: list[str]) -> dict:

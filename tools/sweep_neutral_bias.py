@@ -1,6 +1,6 @@
 """Sweep the stance model's neutral margin on finished pipeline runs, without re-running them.
 
-    python scripts/sweep_neutral_bias.py model=DIR seesaw_run=RUN gold=SEESAW.jsonl [unrelated_run=RUN2] out=OUT
+    python tools/sweep_neutral_bias.py model=DIR seesaw_run=RUN gold=SEESAW.jsonl [unrelated_run=RUN2] out=OUT
 
 Scores every (quote, target) pair of each run once with the checkpoint (the pipeline's own
 featurisation: attribution clause, holder marked), then, for each neutral bias of the grid,
