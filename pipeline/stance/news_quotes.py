@@ -90,15 +90,21 @@ def default_text_dir(path: str | Path) -> Path:
 
 
 def read_articles(path: str | Path, text_dir: str | Path | None = None) -> Iterator[tuple[dict, str]]:
-    """(article record, article text) for each line of a polnear_quotes file."""
+    """(article record, article text) for each line of a polnear_quotes file: the record's own
+    ``text`` (files written by ``scripts/annotate.py``), else ``text_dir/<doc_id>.txt``."""
     text_dir = Path(text_dir) if text_dir else default_text_dir(path)
-    if not text_dir.is_dir():
-        raise FileNotFoundError(f"PolNeAR texts for {path} not found at {text_dir} (set text_dir)")
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                article = json.loads(line)
-                yield article, (text_dir / f"{article['doc_id']}.txt").read_text(encoding="utf-8")
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            article = json.loads(line)
+            if "text" in article:
+                yield article, article["text"]
+                continue
+            if not text_dir.is_dir():
+                raise FileNotFoundError(f"{path}, line {number}: no 'text' in the record and no article "
+                                        f"folder at {text_dir} (set text_dir)")
+            yield article, (text_dir / f"{article['doc_id']}.txt").read_text(encoding="utf-8")
 
 
 def read_polnear_quotes(path: str | Path, text_dir: str | Path | None = None, aliases: bool = True,
