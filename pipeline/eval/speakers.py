@@ -3,10 +3,9 @@
 Gold is JSONL, one document a line: ``id``, ``text`` and ``speakers``, a list of
 ``{"quote": <a piece of the quote's content, verbatim>, "speaker": <full name or null>}``,
 optionally with ``"person"``: a gold id of the person or organisation that is the same across
-the documents of the file. The corpus gold has two parts: ``tests/fixtures/speakers_corpus_gold.jsonl``
-is the *dev* part (resolver and grouping were changed with it in view) and
-``tests/fixtures/speakers_corpus_heldout.jsonl`` the *held-out* part (written before any later
-resolver change; measure on it, do not tune on it). Pass either as ``gold_path``.
+the documents of the file. The corpus gold has two dev parts, ``tests/fixtures/speakers_corpus_gold.jsonl``
+and ``tests/fixtures/speakers_corpus_dev2.jsonl`` (the second was once held out, but resolver changes
+were since made with it in view, so its figures are dev figures). Pass either as ``gold_path``.
 The same file is a valid input for ``scripts/infer.py`` (``speakers`` is kept as metadata).
 A gold quote is found when a predicted quote covers at least half of its piece; it is correct
 when that quote's ``speaker`` equals the gold one (null included).
