@@ -298,3 +298,19 @@ def test_an_adverbial_after_the_name_is_not_part_of_it():
     assert speaker_of(text, "the budget was late", "Nora Vance last month") == "Nora Vance"
     text = "Analysts at Crestline Bank said the merger would raise prices."
     assert speaker_of(text, "the merger would raise prices", "Analysts at Crestline Bank") is None
+
+
+def test_a_common_word_opening_a_sentence_is_not_a_speaker_name():
+    """PolNeAR's "Authorities said", "Scholars say", "Twelve said" once became speakers named
+    "Authorities" and "Twelve"; names capitalised mid-sentence and acronyms stay names."""
+    text = "The river rose overnight. Authorities said the bridge was closed. Residents met Mayor Ilse Brandt."
+    assert speaker_of(text, "the bridge was closed", "Authorities") is None
+    text = "Officials met in Tallin. Tallin said the deal was done."
+    assert speaker_of(text, "the deal was done", "Tallin") == "Tallin"
+    text = "Protests grew. NATO said the deal was done."
+    assert speaker_of(text, "the deal was done", "NATO") == "NATO"
+
+
+def test_experts_are_not_the_person_just_mentioned():
+    text = "Senator Mira Hale spoke on Monday. The experts said the plan would fail."
+    assert speaker_of(text, "the plan would fail", "The experts") is None

@@ -533,7 +533,8 @@ class _Resolver:
 
         ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
-        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head):
+        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
+        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
                                and (gender is None or e.gender in (None, gender)), pos)
@@ -548,6 +549,20 @@ class _Resolver:
         if best is None:
             return None
         return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+
+    def _common_word(self, token: str) -> bool:
+        """A capitalised word that only ever opens a sentence in this text ("Authorities said",
+        "Twelve said", "Let's"), is no given name and no part of a known full name: a common
+        word, not a name.  Acronyms ("FBI") and words capitalised mid-sentence are names."""
+        word = re.sub(r"['’][sS]?$", "", token.strip(",."))
+        if not word[:1].isupper() or word.isupper() or first_name_gender(word) is not None \
+                or any(word in full for full in self.full_names) or word.lower() in _PARTIES \
+                or word.lower() in ORG_WORDS:
+            return False
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(word)}(?![\w-])(?!['’](?![sS]\b))", self.text):
+            if not re.search(r"(?:^|[.!?:\n][\"”’']?\s*|[“\"‘]\s*)$", self.text[:m.start()][-4:] if m.start() else ""):
+                return False
+        return True
 
     def _org_key(self, o: _Occ) -> str:
         name = _org_name(self.text[o.start:o.end])
@@ -590,6 +605,10 @@ class _Resolver:
         toks = _tokens(mention)
         if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
             return None
+        if len(toks) == 1 and self._common_word(toks[0]):  # "Authorities", "Scholars", "Twelve"
+            return None
+        if not nested and len(toks) >= 2 and all(t.isupper() for t in toks) and not _is_org(toks):
+            return None  # "FELLOW DOCTORS": a shouted line, not a name
         if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
                 and toks[1][:1].isupper():
             toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
