@@ -190,3 +190,20 @@ def test_a_bare_name_whose_gender_fits_nobody_stays_ambiguous():
     ids, table = grouped([("a", "Peter Novak", "Peter Novak"), ("b", "Paul Novak", "Paul Novak"),
                           ("c", "Novak", "Ms. Novak, the minister,")])
     assert len(set(ids)) == 3 and table[ids[2]]["ambiguous"]
+
+
+def test_a_nickname_and_a_middle_initial_are_one_person_with_one_stable_id():
+    """"Joe Biden" and "Joseph R. Biden" are one person; the id is the same whether or not the
+    run has an article with the fuller form, so adding one article does not move it."""
+    ids, table = grouped([("a", "Joe Biden", "Joe Biden"), ("b", "Joseph R. Biden", "President Joseph R. Biden"),
+                          ("c", "Bill Corwin", "Bill Corwin"), ("d", "William Corwin", "William Corwin")])
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+    alone, _ = grouped([("a", "Joe Biden", "Joe Biden")])
+    assert alone[0] == ids[0]
+    assert table[ids[0]]["name"] == "Joseph R. Biden"
+
+
+def test_two_people_of_one_surname_keep_two_ids_and_an_article_keeps_an_organisation():
+    ids, _ = grouped([("a", "John Smith", "John Smith"), ("b", "Jane Smith", "Ms. Jane Smith"),
+                      ("c", "The FASB", "The FASB"), ("d", "FASB", "FASB")])
+    assert ids[0] != ids[1] and ids[2] == ids[3]

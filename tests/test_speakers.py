@@ -314,3 +314,10 @@ def test_a_common_word_opening_a_sentence_is_not_a_speaker_name():
 def test_experts_are_not_the_person_just_mentioned():
     text = "Senator Mira Hale spoke on Monday. The experts said the plan would fail."
     assert speaker_of(text, "the plan would fail", "The experts") is None
+
+
+def test_an_organisation_with_a_date_tail_or_an_article_is_the_organisation():
+    """"Reuters on Monday" and "The FASB" once became speakers of their own."""
+    text = "Harbour Wire on Monday reported that the port was shut. The FASB said the rule would change."
+    assert speaker_of(text, "the port was shut", "Harbour Wire on Monday") == "Harbour Wire"
+    assert speaker_of(text, "the rule would change", "The FASB") == "FASB"

@@ -609,8 +609,8 @@ class _Resolver:
             return None
         if not nested and len(toks) >= 2 and all(t.isupper() for t in toks) and not _is_org(toks):
             return None  # "FELLOW DOCTORS": a shouted line, not a name
-        if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
-                and toks[1][:1].isupper():
+        if toks[0] in ("the", "The") and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
+                and toks[1][:1].isupper() and toks[1].lower() not in _PARTIES:
             toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
             mention = " ".join(toks)
         title_roles: list[str] = []
@@ -714,9 +714,17 @@ _TAIL_OPENERS = frozenset("""last on in during this earlier later yesterday toda
     while when after before recently also late early""".split())
 
 
+_DATE_TAIL_RE = re.compile(
+    r"[ \t,]+(?:(?:on|last|this|late|early)[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tonight|(?:last|this)[ \t]+(?:week|month|year))(?:[ \t]+(?:morning|afternoon|evening|night))?$")
+
+
 def _cut_adverbial_tail(mention: str) -> str:
     """The mention up to an adverbial that follows a capitalised name ("Biden in his speech" ->
     "Biden"); "officials on Monday" has no name before "on" and is kept."""
+    date_tail = _DATE_TAIL_RE.search(mention)
+    if date_tail and date_tail.start() > 0:  # "Reuters on Monday", "Commerce Department on Tuesday"
+        mention = mention[:date_tail.start()]
     words = list(re.finditer(r"\S+", mention))
     for prev, word in zip(words, words[1:]):
         before = prev.group().lower().strip(".,")
