@@ -321,3 +321,15 @@ def test_an_organisation_with_a_date_tail_or_an_article_is_the_organisation():
     text = "Harbour Wire on Monday reported that the port was shut. The FASB said the rule would change."
     assert speaker_of(text, "the port was shut", "Harbour Wire on Monday") == "Harbour Wire"
     assert speaker_of(text, "the rule would change", "The FASB") == "FASB"
+
+
+def test_mrs_with_a_surname_is_not_the_husband():
+    """"Mrs. Clinton" once resolved to Bill Clinton, the last full name of that surname."""
+    text = ("Hillary Ward met voters in Iowa. Her husband, Bill Ward, stayed home. "
+            "Mrs. Ward said the race was close.")
+    assert speaker_of(text, "the race was close", "Mrs. Ward") == "Hillary Ward"
+
+
+def test_a_capitalised_word_before_a_given_name_is_not_part_of_the_name():
+    text = "Rival Hillary Ward spoke first. Ward said the race was close."
+    assert speaker_of(text, "the race was close", "Ward") == "Hillary Ward"

@@ -300,6 +300,9 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
             titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
         after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
+                and first_name_gender(core[1]) is not None:
+            core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
         if not is_org and len([t for t in core if t not in _PARTICLES]) > _MAX_NAME_WORDS:
             continue  # "Republican Senators Warn Trump Mexico Tariff Gambit": not a name
         # Two capitalised words with nothing else to go on are a person when the first is a
@@ -457,11 +460,15 @@ class _Resolver:
                 self.occs.append(o)  # a person; its cluster is chosen during the walk
 
     # -- name clustering ---------------------------------------------------
-    def _full_for(self, core: tuple[str, ...], pos: int, peek: bool = False) -> tuple[str, ...] | None:
-        """The fullest known name that ``core`` is a variant of."""
+    def _full_for(self, core: tuple[str, ...], pos: int, peek: bool = False,
+                  gender: str | None = None) -> tuple[str, ...] | None:
+        """The fullest known name that ``core`` is a variant of (of ``gender`` when it is known:
+        "Mrs. Clinton" is not Bill Clinton)."""
         cands = []
         for f in self.full_names:
             if len(f) < len(core):
+                continue
+            if gender and len(core) == 1 and gender_of([], list(f)) not in (None, gender):
                 continue
             if len(core) == 1 and core[0] in (f[0], f[-1]):
                 cands.append(f)
@@ -481,7 +488,7 @@ class _Resolver:
         return max(cands, key=recency)
 
     def _person(self, o: _Occ) -> _Entity:
-        full = self._full_for(o.core, o.start) or o.core
+        full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
