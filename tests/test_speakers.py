@@ -333,3 +333,8 @@ def test_mrs_with_a_surname_is_not_the_husband():
 def test_a_capitalised_word_before_a_given_name_is_not_part_of_the_name():
     text = "Rival Hillary Ward spoke first. Ward said the race was close."
     assert speaker_of(text, "the race was close", "Ward") == "Hillary Ward"
+
+
+def test_a_bare_surname_that_only_opens_sentences_is_still_a_name():
+    text = "The council approved the budget. Brandt said the vote was a win."
+    assert speaker_of(text, "the vote was a win", "Brandt") == "Brandt"

@@ -242,6 +242,9 @@ class _Occ:
     evidence: bool  # title, role apposition or subject of a reporting verb
 
 
+_NUMBER_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve twenty
+    dozens hundreds thousands""".split())
+_DETERMINER_WORDS = frozenset("some others many most several few all both each video".split())
 _SMALL_WORDS = frozenset("""a an the and or but of for to in on at by with from as is are be vs v via
     up out off over into onto than that this it its not no nor so if""".split())
 #: A person's name proper has at most this many words ("Ildefonso Guajardo Villarreal", "Martin
@@ -561,7 +564,13 @@ class _Resolver:
         """A capitalised word that only ever opens a sentence in this text ("Authorities said",
         "Twelve said", "Let's"), is no given name and no part of a known full name: a common
         word, not a name.  Acronyms ("FBI") and words capitalised mid-sentence are names."""
+        if re.search(r"['’](?:s|ve|ll|re|d|m)$", token) and token.lower()[:3] in ("let", "i'v", "i’v", "it'", "it’"):
+            return True  # "Let's", "I've"
         word = re.sub(r"['’][sS]?$", "", token.strip(",."))
+        # Plurals and number words only: a bare surname may well open every sentence it is in
+        # ("Brandt said ...").
+        if not (word.endswith("s") or word.lower() in _NUMBER_WORDS or word.lower() in _DETERMINER_WORDS):
+            return False
         if not word[:1].isupper() or word.isupper() or first_name_gender(word) is not None \
                 or any(word in full for full in self.full_names) or word.lower() in _PARTIES \
                 or word.lower() in ORG_WORDS:
