@@ -39,6 +39,14 @@ def evaluate(cfg: DictConfig) -> dict:
 
         if not cfg.predictions:
             raise ValueError("predictions: set it to an output_dir of scripts/infer.py for task=speakers")
+        if cfg.gold_format == "polnear_speakers":
+            from pipeline.eval.speakers import evaluate_polnear_speakers
+
+            return evaluate_polnear_speakers(cfg.gold_path, cfg.predictions, cfg.output_dir,
+                                             cfg.get("polnear_dir"))
+        if cfg.gold_format not in (None, "speakers_jsonl"):
+            raise ValueError("gold_format must be 'polnear_speakers' or left out (the speakers JSONL of "
+                             f"tests/fixtures) for task=speakers, got {cfg.gold_format!r}")
         return evaluate_speaker_predictions(cfg.gold_path, cfg.predictions, cfg.output_dir)
     if cfg.task == "entity_stance":
         from pipeline.eval.entity_stance import evaluate_entity_stance

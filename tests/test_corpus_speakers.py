@@ -118,12 +118,13 @@ def test_gold_corpus_b_cubed_from_gold_names():
     assert scores["precision"] == 1.0 and scores["f1"] >= 0.95
 
 
-def test_heldout_corpus_b_cubed_from_gold_names():
-    """The grouping alone on the held-out gold (speakers_corpus_heldout.jsonl, written after the
-    grouping and before any later resolver change). Measured when it was written (88055f7):
+def test_dev2_corpus_b_cubed_from_gold_names():
+    """The grouping alone on the second dev gold (speakers_corpus_dev2.jsonl; once called held-out,
+    but later resolver changes were made with it in view, so its figures are dev figures).
+    Measured when it was written (88055f7):
     B-cubed P 0.946, R 0.830, F1 0.884; the misses are bare "Park" (two people) whose articles'
     "Gov." / "Mr." do not decide, and "Dr. Reyes". The floor guards against regressions."""
-    gold = [json.loads(line) for line in (FIXTURES / "speakers_corpus_heldout.jsonl").read_text().splitlines()]
+    gold = [json.loads(line) for line in (FIXTURES / "speakers_corpus_dev2.jsonl").read_text().splitlines()]
     rows = [(doc["id"], s["speaker"], s["speaker"]) for doc in gold for s in doc["speakers"] if s["person"]]
     ids, _ = grouped(rows, {doc["id"]: doc["text"] for doc in gold})
     persons = [s["person"] for doc in gold for s in doc["speakers"] if s["person"]]
@@ -161,8 +162,9 @@ def test_corpus_gold_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-def test_heldout_corpus_end_to_end(tmp_path):
-    """The default pipeline (shipped tagger, resolution, grouping) on the held-out gold, scored by
+def test_dev2_corpus_end_to_end(tmp_path):
+    """The default pipeline (shipped tagger, resolution, grouping) on the second dev gold (once
+    called held-out; tuned on since, see issue 21), scored by
     the evaluation code of ``scripts/evaluate.py task=speakers``. Measured when the gold was
     written, before any later resolver change: within-document accuracy 0.775 (31 of 40),
     B-cubed P 0.901, R 0.688, F1 0.780 (the dev part gives 1.000 and 0.987). Capitalised titles
@@ -175,7 +177,7 @@ def test_heldout_corpus_end_to_end(tmp_path):
     from pipeline.eval.speakers import evaluate_speaker_predictions
 
     nlp = Pipeline.from_pretrained(overrides=["~stance"])
-    gold_path = FIXTURES / "speakers_corpus_heldout.jsonl"
+    gold_path = FIXTURES / "speakers_corpus_dev2.jsonl"
     records = [json.loads(line) for line in gold_path.read_text().splitlines()]
     output = nlp.run([{"id": r["id"], "text": r["text"]} for r in records])
     write_tables({"quotes": output.quotes, "documents": output.documents}, tmp_path, {})
@@ -188,3 +190,20 @@ def test_a_bare_name_whose_gender_fits_nobody_stays_ambiguous():
     ids, table = grouped([("a", "Peter Novak", "Peter Novak"), ("b", "Paul Novak", "Paul Novak"),
                           ("c", "Novak", "Ms. Novak, the minister,")])
     assert len(set(ids)) == 3 and table[ids[2]]["ambiguous"]
+
+
+def test_a_nickname_and_a_middle_initial_are_one_person_with_one_stable_id():
+    """"Joe Biden" and "Joseph R. Biden" are one person; the id is the same whether or not the
+    run has an article with the fuller form, so adding one article does not move it."""
+    ids, table = grouped([("a", "Joe Biden", "Joe Biden"), ("b", "Joseph R. Biden", "President Joseph R. Biden"),
+                          ("c", "Bill Corwin", "Bill Corwin"), ("d", "William Corwin", "William Corwin")])
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]
+    alone, _ = grouped([("a", "Joe Biden", "Joe Biden")])
+    assert alone[0] == ids[0]
+    assert table[ids[0]]["name"] == "Joseph R. Biden"
+
+
+def test_two_people_of_one_surname_keep_two_ids_and_an_article_keeps_an_organisation():
+    ids, _ = grouped([("a", "John Smith", "John Smith"), ("b", "Jane Smith", "Ms. Jane Smith"),
+                      ("c", "The FASB", "The FASB"), ("d", "FASB", "FASB")])
+    assert ids[0] != ids[1] and ids[2] == ids[3]

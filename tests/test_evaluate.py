@@ -148,3 +148,44 @@ def test_speaker_coverage_is_the_named_share_of_quotes_with_a_mention(tmp_path):
                                   "speaker_share_of_mentions": 0.5}
     assert [tuple(m) for m in metrics["top_unresolved_mentions"]] == [("she", 1)]
     assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["summary"]["with_speaker"] == 1
+
+
+def test_polnear_speakers_scores_named_exact_partial_and_invented(tmp_path):
+    """``task=speakers gold_format=polnear_speakers``: gold attributions numbered in content order,
+    each matched to the most-overlapping quote; "Park" for "Mia Park" is partial, a name where the
+    gold has none is invented, and the script routes the format."""
+    gold_dir, spans = _gold_dir(tmp_path)
+    t = GOLD_TEXT
+    polnear = tmp_path / "data" / "polnear" / "dev"
+    polnear.parent.mkdir(parents=True)
+    gold_dir.rename(polnear)
+    (polnear / "text" / "doc1.txt").write_text(t, encoding="utf-8")
+    ann = polnear / "attributions" / "doc1_zz.ann"
+    critics = (t.index("Critics"), t.index("disagreed") + 9)
+    ann.write_text(ann.read_text() + f"T7\tContent {critics[0]} {critics[1]}\tCritics disagreed\nE3\tAttribution:T7 Content:T7\n")
+    speakers = tmp_path / "data" / "polnear_speakers" / "dev.jsonl"
+    speakers.parent.mkdir()
+    speakers.write_text("\n".join(json.dumps(r) for r in [
+        {"doc_id": "doc1", "a": 1, "speaker": "Sen. Mia Park", "type": "person"},
+        {"doc_id": "doc1", "a": 2, "speaker": "Mia Park", "type": "person"},
+        {"doc_id": "doc1", "a": 3, "speaker": None, "type": None},
+        {"doc_id": "doc1", "done": True}]) + "\n", encoding="utf-8")
+    quotes = [_quote(spans["T3"][1], spans["T3"][2], "indirect"), _quote(t.index("It is"), t.index("day") + 3, "direct"),
+              _quote(*critics, "indirect")]
+    quotes[0]["speaker"], quotes[1]["speaker"], quotes[2]["speaker"] = "Mia Park", "Park", "Critics Union"
+    cfg = compose_run_config("evaluate", [
+        "task=speakers", "gold_format=polnear_speakers", f"gold_path={speakers}",
+        f"predictions={_predictions(tmp_path, quotes)}", f"output_dir={tmp_path / 'eval'}"])
+    summary = evaluate_script.evaluate(cfg)["summary"]
+    assert (summary["exact"], summary["partial"], summary["accuracy"]) == (0.5, 0.5, 1.0)
+    assert summary["invented"] == 1.0 and summary["null_found"] == 1
+
+
+def test_speaker_names_compare_without_titles_and_keep_other_people_apart():
+    from pipeline.eval.speakers import name_match
+
+    assert name_match("Donald Trump", "President Donald J. Trump") == "partial"
+    assert name_match("The New York Post", "New York Post") == "exact"
+    assert name_match("Barack Obama", "Obama") == "partial"
+    assert name_match("Hillary Clinton", "Bill Clinton") == "wrong"
+    assert name_match("Hillary Clinton", None) == "missed"

@@ -18,8 +18,17 @@ Xi".  :func:`group_speakers` then groups those names over the whole run:
 * **Organisations** merge on the name without "the", case and punctuation; an acronym ("NHA")
   joins the one organisation in the corpus whose initials it is ("National Health Agency").
 
-Ids are ``spk_`` plus 12 hex digits of a SHA-1 of the type and the folded name, so the same
-corpus gives the same ids on every run and on either runner.  The quote's own ``speaker``
+Ids are ``spk_`` plus 12 hex digits of a SHA-1 of the type and a key, so the same corpus gives
+the same ids on every run and on either runner.  The key is not the fullest name, so an id does
+not change when one more article adds a middle initial, a title or a suffix-free longer form:
+
+* a person of two or more words: the folded surname and the initial of the first given name
+  ("Joseph R. Biden", "Joe Biden" and "Biden" in an article that names him -> ``biden j``); given
+  names merge as the same name when they are, or are nicknames of each other (``nicknames``);
+* when two people of one run share that key (John and Jane Smith), each is keyed on the surname
+  and its first given name in full (``smith john``), so those ids depend on the run having both;
+* an organisation: its folded name without a leading "the" ("The FASB" and "FASB" are one);
+* a bare name no group claims: the folded name; an ambiguous bare name: ``ambiguous-`` + name.  The quote's own ``speaker``
 column stays the name its document uses; ``speaker_id`` links it to the ``speakers`` table.
 """
 
@@ -70,8 +79,10 @@ def _fold(token: str) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """One spelling of a name for grouping: no-break spaces as spaces, single blanks."""
-    return " ".join(name.translate(_SPACES).split())
+    """One spelling of a name for grouping: no-break spaces as spaces, single blanks, no leading
+    "The" before a capitalised word ("The FASB" is "FASB")."""
+    name = " ".join(name.translate(_SPACES).split())
+    return re.sub(r"^[Tt]he (?=[A-Z])", "", name)
 
 
 def speaker_id(kind: str, key: str) -> str:
@@ -83,11 +94,30 @@ def _is_initial(token: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]\.?", token))
 
 
+_NICKNAMER = None
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two folded given names are one name, formal or familiar ("joe" / "joseph",
+    "bill" / "william", "bobby" / "robert"), by the ``nicknames`` package's curated table."""
+    global _NICKNAMER
+    if a == b:
+        return True
+    if len(a) < 2 or len(b) < 2:
+        return False
+    if _NICKNAMER is None:
+        from nicknames import NickNamer
+
+        _NICKNAMER = NickNamer()
+    return b in _NICKNAMER.nicknames_of(a) or a in _NICKNAMER.nicknames_of(b)
+
+
 def _given_match(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether given names ``a`` fit ``b`` (folded tokens; an initial fits a name with its letter).
 
     The shorter list must match the longer one in order, skipping middle names:
-    ("john",) fits ("john", "a"); ("j",) fits ("john",); ("john",) does not fit ("jane",).
+    ("john",) fits ("john", "a"); ("j",) fits ("john",); ("joe",) fits ("joseph", "r");
+    ("john",) does not fit ("jane",).
     """
     if len(a) > len(b):
         a, b = b, a
@@ -95,7 +125,8 @@ def _given_match(a: Sequence[str], b: Sequence[str]) -> bool:
     for token in b:
         if i < len(a):
             x = a[i]
-            if x == token or (len(x) == 1 and token.startswith(x)) or (len(token) == 1 and x.startswith(token)):
+            if x == token or (len(x) == 1 and token.startswith(x)) or (len(token) == 1 and x.startswith(token)) \
+                    or (i == 0 and same_given_name(x, token)):
                 i += 1
             elif i == 0:
                 return False  # the first given name must agree
@@ -130,6 +161,7 @@ class _Group:
     gender: str | None = None
     ambiguous: bool = False
     ambiguous_key: str = ""
+    collides: bool = False  # set by ids(): another group of the run has the same key
 
     @property
     def name(self) -> str:
@@ -140,10 +172,30 @@ class _Group:
         return max(self.names.items(), key=fullness)[0]
 
     @property
+    def key(self) -> str:
+        """What the id is keyed on (see the module doc): for a person of two or more words, the
+        surname and the initial of the first given name; for others the folded name without a
+        leading "the"."""
+        if self.ambiguous:
+            return self.ambiguous_key
+        toks = [t for t in self.tokens if t != "the"] if self.kind == "organisation" else list(self.tokens)
+        if self.kind == "person" and len(toks) >= 2:
+            return f"{toks[-1]} {toks[0][0]}"
+        return " ".join(toks)
+
+    @property
+    def full_key(self) -> str:
+        """The key when two people share :attr:`key` in one run (John and Jane Smith): the
+        surname and the first given name in full."""
+        toks = list(self.tokens)
+        given = next((t for t in toks[:-1] if len(t) > 1), toks[0])
+        return f"{toks[-1]} {given}" if len(toks) >= 2 else " ".join(toks)
+
+    @property
     def id(self) -> str:
         if self.ambiguous:
             return speaker_id(f"ambiguous-{self.kind}", self.ambiguous_key)
-        return speaker_id(self.kind, " ".join(_fold(t) for t in self.name.split()))
+        return speaker_id(self.kind, self.key)
 
 
 @dataclass
@@ -367,8 +419,17 @@ class SpeakerGrouper:
         self.quote_counts = Counter(u for u in self.quote_unit if u >= 0)
         for unit, n in self.quote_counts.items():
             self.groups[self.unit_group[unit]].names[self.unit_name[unit]] += n
-        group_ids = [g.id if g.names else None for g in self.groups]
+        keys = Counter((g.kind, g.key) for g in self.groups if g.names and not g.ambiguous)
+        for g in self.groups:  # two people, one surname and initial: their given names apart
+            g.collides = keys[(g.kind, g.key)] > 1 and not g.ambiguous
+        group_ids = [self._group_id(g) if g.names else None for g in self.groups]
         return [group_ids[self.unit_group[u]] if u >= 0 else None for u in self.quote_unit]
+
+    @staticmethod
+    def _group_id(group: _Group) -> str:
+        if group.collides:
+            return speaker_id(group.kind, group.full_key)
+        return group.id
 
     def table(self) -> Dataset:
         """The ``speakers`` table (call after :meth:`ids`): one row per id, most quoted first."""
@@ -382,7 +443,7 @@ class SpeakerGrouper:
         for g, group in enumerate(self.groups):
             if not quotes[g]:
                 continue
-            rows.append({"speaker_id": group.id, "name": group.name,
+            rows.append({"speaker_id": self._group_id(group), "name": group.name,
                          "variants": sorted(f for f, n in group.names.items() if n),
                          "type": group.kind, "n_quotes": quotes[g], "n_documents": len(docs[g]),
                          "ambiguous": group.ambiguous})

@@ -106,6 +106,10 @@ _FEMALE_FIRST = frozenset("""mary maria anna elena olga natalia svetlana irina s
     diane dianne heidi tammy marsha martha katie kate catherine kathleen christine gretchen janet loretta sally
     valerie jill ann anne cindy cynthia jeanne jeanine marianne rosa margaret susan joan jane judy carol
     sharon donna dorothy harriet melanie nan""".split())
+#: Lower-case nouns before a name that make it a person's ("the journalist Dainis Ivans").
+_PERSON_ROLES = frozenset("""journalist reporter writer author nominee candidate businessman businesswoman
+    congressman congresswoman senator governor envoy doctor surgeon professor historian mother father
+    wife husband son daughter sister brother""".split())
 _PLACE_PREPS = frozenset("in at from to into near across via of toward towards outside inside around".split())
 #: Capitalised words that open a sentence or clause but never a name: "Regarding Russia's war,
 #: he said" is not a person "Regarding Russia"; a mention that starts with one names no speaker.
@@ -147,6 +151,9 @@ class _Entity:
     gender: str | None = None  # "m" | "f" | None
     roles: set[str] = field(default_factory=set)
     last_seen: int = -1  # position of the latest mention outside direct quotes
+    #: Reads as a person, so "he"/"she" may refer to it: a title or role apposition, a known
+    #: gender, a given name first, or one word that speaks ("Marine One", "Easter Island" are not).
+    personal: bool = False
 
 
 def _tokens(mention: str) -> list[str]:
@@ -184,6 +191,29 @@ def _org_name(mention: str) -> str:
     return re.sub(r"^(?:[Tt]he)\s+", "", mention)
 
 
+_GENDER_DETECTOR = None
+
+
+def first_name_gender(token: str) -> str | None:
+    """``"m"``, ``"f"`` or ``"?"`` (a given name of either gender) for a known given name, else
+    ``None``.  The project's short lists decide first (US news usage: "Bernie" is a man); then
+    gender-guesser's dictionary of about 40,000 given names from many countries."""
+    global _GENDER_DETECTOR
+    low = token.lower().strip(".,")
+    if low in _MALE_FIRST:
+        return "m"
+    if low in _FEMALE_FIRST:
+        return "f"
+    if not token[:1].isupper() or len(low) < 2 or not low.isalpha():
+        return None
+    if _GENDER_DETECTOR is None:
+        import gender_guesser.detector
+
+        _GENDER_DETECTOR = gender_guesser.detector.Detector(case_sensitive=False)
+    guess = _GENDER_DETECTOR.get_gender(low.capitalize())
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f", "andy": "?"}.get(guess)
+
+
 def gender_of(words: list[str], core: list[str]) -> str | None:
     low = {w.lower().strip(",.") for w in words} | {w.lower() for w in words}
     if low & _FEMALE_WORDS:
@@ -212,10 +242,41 @@ class _Occ:
     evidence: bool  # title, role apposition or subject of a reporting verb
 
 
+_NUMBER_WORDS = frozenset("""two three four five six seven eight nine ten eleven twelve twenty
+    dozens hundreds thousands""".split())
+_DETERMINER_WORDS = frozenset("some others many most several few all both each video".split())
+_SMALL_WORDS = frozenset("""a an the and or but of for to in on at by with from as is are be vs v via
+    up out off over into onto than that this it its not no nor so if""".split())
+#: A person's name proper has at most this many words ("Ildefonso Guajardo Villarreal", "Martin
+#: Luther King Jr."); a longer capitalised run is a headline or a title of a work.
+_MAX_NAME_WORDS = 4
+
+
+def headline_spans(text: str) -> list[tuple[int, int]]:
+    """Lines written as headlines: title case ("Obama Calls On Men To Reflect On Sexism") or
+    capitals.  Their capitalised runs are not names ("Daughter Of Eric Garner Blasts Clinton")."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        words = [w for w in re.findall(r"[A-Za-z][\w’'\-]*", m.group()) if w.lower() not in _SMALL_WORDS]
+        if len(words) < 3:
+            continue
+        capitalised = sum(w[:1].isupper() for w in words)
+        if capitalised >= 0.8 * len(words) and capitalised >= 3:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
 def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
     """All name occurrences with the evidence that they are persons or organisations."""
     occs: list[_Occ] = []
+    headlines = headline_spans(text)
     for m in NAME_RE.finditer(text):
+        if _in_spans(m.start(), headlines):
+            continue  # a headline's words are not names, and never a person's fullest form
         span = trim_mention(text, m.start(), m.end())
         if span is None:
             continue
@@ -236,12 +297,33 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
                    or re.match(r",[ \t]*who\b", ap.group(1))):
             appos = ap.group(1)
         subj = bool(_SUBJ_OF_VERB_RE.match(text, e, min(len(text), e + 120)))
+        # "climate envoy Ngozi Eze", "the Latvian journalist Dainis Ivans": a role just before.
+        before = re.findall(r"[a-z]+", text[max(0, s - 40):s].rsplit(".", 1)[-1])[-2:]
+        if not titled and not titles and set(before) & (_ROLE_SET | _PERSON_ROLES):
+            titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
         after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
+                and first_name_gender(core[1]) is not None:
+            core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
+        if not is_org and len([t for t in core if t not in _PARTICLES]) > _MAX_NAME_WORDS:
+            continue  # "Republican Senators Warn Trump Mexico Tariff Gambit": not a name
+        # Two capitalised words with nothing else to go on are a person when the first is a
+        # given name ("Alicia Machado"), not "Pacific Ocean" or "Washington Monument".
         evidence = bool(titles) or bool(appos) or subj or (s, e) in mention_spans or (
-            len(core) >= 2 and not after_place)
+            len(core) >= 2 and not after_place and first_name_gender(core[0]) is not None)
         occs.append(_Occ(s, e, tuple(core), titles, appos, is_org, evidence))
     return occs
+
+
+_PARTIES = {"democratic": "d", "democrat": "d", "democrats": "d", "republican": "r", "gop": "r",
+            "republicans": "r"}
+
+
+def _party(words) -> str | None:
+    """"d" or "r" when the words name one US party ("the Democratic nominee"), else None."""
+    found = {_PARTIES[w] for w in words if w in _PARTIES}
+    return found.pop() if len(found) == 1 else None
 
 
 def _description_head(mention: str) -> str | None:
@@ -381,11 +463,15 @@ class _Resolver:
                 self.occs.append(o)  # a person; its cluster is chosen during the walk
 
     # -- name clustering ---------------------------------------------------
-    def _full_for(self, core: tuple[str, ...], pos: int, peek: bool = False) -> tuple[str, ...] | None:
-        """The fullest known name that ``core`` is a variant of."""
+    def _full_for(self, core: tuple[str, ...], pos: int, peek: bool = False,
+                  gender: str | None = None) -> tuple[str, ...] | None:
+        """The fullest known name that ``core`` is a variant of (of ``gender`` when it is known:
+        "Mrs. Clinton" is not Bill Clinton)."""
         cands = []
         for f in self.full_names:
             if len(f) < len(core):
+                continue
+            if gender and len(core) == 1 and gender_of([], list(f)) not in (None, gender):
                 continue
             if len(core) == 1 and core[0] in (f[0], f[-1]):
                 cands.append(f)
@@ -405,12 +491,14 @@ class _Resolver:
         return max(cands, key=recency)
 
     def _person(self, o: _Occ) -> _Entity:
-        full = self._full_for(o.core, o.start) or o.core
+        full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
         ent.roles |= {w.lower() for w in words}
         ent.gender = ent.gender or gender_of(words, list(full))
+        ent.personal = ent.personal or bool(words) or ent.gender is not None or (
+            first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
 
     def _in_direct(self, pos: int) -> bool:
@@ -427,10 +515,11 @@ class _Resolver:
 
     def _resolve_pronoun(self, word: str, pos: int) -> _Entity | None:
         w = word.lower()
-        if w in ("they", "we"):
+        if w in ("they", "we", "it"):
             return self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
-        ent = self._recent(lambda e: not e.is_org and (gender is None or e.gender in (None, gender)), pos)
+        ent = self._recent(lambda e: not e.is_org and e.personal and (gender is None or e.gender in (None, gender)),
+                           pos)
         if ent is not None and gender and ent.gender is None:
             ent.gender = gender  # learn from pronoun use
         return ent
@@ -447,9 +536,15 @@ class _Resolver:
                 return e.is_org and head in low
             return self._recent(org_ok, pos)
         gender = gender_of([head], [])
-        ent = self._recent(lambda e: not e.is_org and head in e.roles
+        party = _party(mention.lower().split())
+
+        def same_party(e: _Entity) -> bool:  # "the Democratic nominee" is not the Republican one
+            return party is None or _party(e.roles) in (None, party)
+
+        ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
-        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head):
+        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
+        if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
                                and (gender is None or e.gender in (None, gender)), pos)
@@ -465,14 +560,60 @@ class _Resolver:
             return None
         return self.entities[self._org_key(best)] if best.is_org else self._person(best)
 
+    def _common_word(self, token: str) -> bool:
+        """A capitalised word that only ever opens a sentence in this text ("Authorities said",
+        "Twelve said", "Let's"), is no given name and no part of a known full name: a common
+        word, not a name.  Acronyms ("FBI") and words capitalised mid-sentence are names."""
+        if re.search(r"['’](?:s|ve|ll|re|d|m)$", token) and token.lower()[:3] in ("let", "i'v", "i’v", "it'", "it’"):
+            return True  # "Let's", "I've"
+        word = re.sub(r"['’][sS]?$", "", token.strip(",."))
+        # Plurals and number words only: a bare surname may well open every sentence it is in
+        # ("Brandt said ...").
+        if not (word.endswith("s") or word.lower() in _NUMBER_WORDS or word.lower() in _DETERMINER_WORDS):
+            return False
+        if not word[:1].isupper() or word.isupper() or first_name_gender(word) is not None \
+                or any(word in full for full in self.full_names) or word.lower() in _PARTIES \
+                or word.lower() in ORG_WORDS:
+            return False
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(word)}(?![\w-])(?!['’](?![sS]\b))", self.text):
+            if not re.search(r"(?:^|[.!?:\n][\"”’']?\s*|[“\"‘]\s*)$", self.text[:m.start()][-4:] if m.start() else ""):
+                return False
+        return True
+
     def _org_key(self, o: _Occ) -> str:
         name = _org_name(self.text[o.start:o.end])
         return self.acronyms.get(name, name)
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
-        mention = _cut_adverbial_tail(mention)
-        if re.fullmatch(r"(?i)he|she|they|we|i", mention):
+        return self._resolve_text(_cut_adverbial_tail(mention), pos)
+
+    def _named_in_description(self, mention: str, pos: int) -> _Entity | None:
+        """The named body or author a description speaks for: "the Trump campaign" -> "Trump
+        campaign", "a Bloomberg poll" / "a new report by Politico" -> the poll's or report's
+        author, "a spokesman for Nordholm" / "a Homeland Security Department official" -> the
+        body (unnamed people speaking for a named body are that body).  ``None`` otherwise."""
+        m = _GROUP_OF_NAME_RE.fullmatch(mention)
+        if m:
+            name = m.group("name")
+            toks = name.split()
+            if len(toks) >= 2 and not _is_org(toks) and first_name_gender(toks[0]) is not None:
+                name = toks[-1]  # "Donald Trump's campaign" -> "Trump campaign", as readers write it
+            head = "campaign" if m.group("head") == "camp" else m.group("head")
+            key = f"{name} {head}"
+            return self.entities.setdefault(key, _Entity(key, True))
+        m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
+        if m:
+            group = "name" if m.group("name") else "name2"
+            return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+        return None
+
+    def _resolve_text(self, mention: str, pos: int, nested: bool = False) -> _Entity | None:
+        if not nested:
+            named = self._named_in_description(mention, pos)
+            if named is not None:
+                return named
+        if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
             return self._resolve_pronoun(mention, pos)
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
@@ -480,8 +621,12 @@ class _Resolver:
         toks = _tokens(mention)
         if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
             return None
-        if toks[0] == "the" and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
-                and toks[1][:1].isupper():
+        if len(toks) == 1 and self._common_word(toks[0]):  # "Authorities", "Scholars", "Twelve"
+            return None
+        if not nested and len(toks) >= 2 and all(t.isupper() for t in toks) and not _is_org(toks):
+            return None  # "FELLOW DOCTORS": a shouted line, not a name
+        if toks[0] in ("the", "The") and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
+                and toks[1][:1].isupper() and toks[1].lower() not in _PARTIES:
             toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
             mention = " ".join(toks)
         title_roles: list[str] = []
@@ -551,6 +696,32 @@ class _Resolver:
 
 
 _APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+_CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
+#: Capitalised words that open a sentence but never a name ("The poll", "Some state officials").
+_NOT_NAME_START = r"(?!(?:The|A|An|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
+    r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
+_CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
+_DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
+#: "the Trump campaign", "The Obama administration", "Donald Trump's campaign", "the Clinton camp".
+_GROUP_OF_NAME_RE = re.compile(
+    rf"{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
+    r"(?P<head>campaign|administration|camp|team|family)")
+#: Documents by a named author: "a Bloomberg poll", "A USA TODAY analysis of ...", "a new report
+#: by Politico", "A web video by the Republican National Committee".
+_DOCUMENT_HEADS = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
+    r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)s?"
+_NAMED_AUTHOR_RE = re.compile(
+    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
+    rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
+    rf"(?:by|from)[ \t]+(?:the[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
+    re.S)
+_PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
+    r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
+#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official".
+_PROXY_FOR_NAME_RE = re.compile(
+    rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
+    rf"(?P<name>{_CAP_NAME})"
+    rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
 
 
 #: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
@@ -559,9 +730,17 @@ _TAIL_OPENERS = frozenset("""last on in during this earlier later yesterday toda
     while when after before recently also late early""".split())
 
 
+_DATE_TAIL_RE = re.compile(
+    r"[ \t,]+(?:(?:on|last|this|late|early)[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tonight|(?:last|this)[ \t]+(?:week|month|year))(?:[ \t]+(?:morning|afternoon|evening|night))?$")
+
+
 def _cut_adverbial_tail(mention: str) -> str:
     """The mention up to an adverbial that follows a capitalised name ("Biden in his speech" ->
     "Biden"); "officials on Monday" has no name before "on" and is kept."""
+    date_tail = _DATE_TAIL_RE.search(mention)
+    if date_tail and date_tail.start() > 0:  # "Reuters on Monday", "Commerce Department on Tuesday"
+        mention = mention[:date_tail.start()]
     words = list(re.finditer(r"\S+", mention))
     for prev, word in zip(words, words[1:]):
         before = prev.group().lower().strip(".,")
