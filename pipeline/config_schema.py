@@ -15,7 +15,8 @@ from omegaconf import MISSING
 class InferConfig:
     input_path: str = MISSING  # .txt, folder of .txt, .jsonl, .csv, .parquet or a saved dataset
     output_dir: str = MISSING
-    targets: list[str] = field(default_factory=list)  # stance targets for every document
+    targets: list[Any] = field(default_factory=list)  # stance targets for every document: names or {name, aliases}
+    targets_file: Optional[str] = None  # more targets from a .json / .jsonl / one-name-a-line file
     export: list[str] = field(default_factory=list)  # extra copies of the tables: parquet, jsonl
     progress: bool = True
     show: int = 20  # quotes printed at the end; 0 prints none

@@ -144,3 +144,15 @@ def test_saved_quotes_need_an_existing_run(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="segmenter.predictions"):
         SavedQuotes.from_predictions(str(tmp_path / "nothing"))
+
+
+def test_targets_file_adds_targets_with_aliases_to_the_configured_ones(tmp_path, tiny_stance_model):
+    (tmp_path / "doc.txt").write_text(DOC, encoding="utf-8")
+    targets = tmp_path / "targets.jsonl"
+    targets.write_text('{"name": "bus lane plan", "aliases": ["the plan"]}\n', encoding="utf-8")
+    run_infer(tmp_path, tmp_path / "doc.txt", tiny_stance_model, "targets=[taxes]", f"targets_file={targets}")
+    quotes = load_from_disk(str(tmp_path / "out" / "quotes"))
+    reed = [q for q in quotes if "hurt small shops" in q["text"]][0]
+    stances = {s["target"]: s for s in reed["stances"]}
+    assert list(stances) == ["taxes", "bus lane plan"]
+    assert stances["bus lane plan"]["gated"] is False  # "the plan" is an alias: a mention, read by the model

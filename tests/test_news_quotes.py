@@ -132,3 +132,17 @@ def test_attribution_pairs_match_the_inference_clause():
     assert [p["target"] for p in pairs] == ["steel tariffs"]
     assert pairs[0]["text"] == text[:30] and pairs[0]["holder"] == (0, 5)
     assert pairs[0]["text"][slice(*pairs[0]["mention"])].startswith("tariffs")
+
+
+def test_targets_file_in_three_formats(tmp_path):
+    from pipeline.stance.targets import read_targets_file
+
+    (tmp_path / "t.json").write_text(json.dumps(["climate action", {"name": "Joe Biden", "aliases": ["Biden"]}]))
+    (tmp_path / "t.jsonl").write_text('"climate action"\n{"name": "Joe Biden", "aliases": ["Biden"]}\n')
+    (tmp_path / "t.txt").write_text("climate action\nJoe Biden\n")
+    want = [Target("climate action"), Target("Joe Biden", ("Biden",))]
+    assert read_targets_file(tmp_path / "t.json") == read_targets_file(tmp_path / "t.jsonl") == want
+    assert read_targets_file(tmp_path / "t.txt") == [Target("climate action"), Target("Joe Biden")]
+    (tmp_path / "bad.json").write_text(json.dumps([{"aliases": ["x"]}]))
+    with pytest.raises(ValueError, match="bad.json"):
+        read_targets_file(tmp_path / "bad.json")

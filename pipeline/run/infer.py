@@ -9,11 +9,12 @@ actors, each of which builds the same :class:`Pipeline`.
 from __future__ import annotations
 
 from datasets import Dataset
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from pipeline.io.shards import content_config
 from pipeline.run.components import checkpoint_provenance, component_configs
 from pipeline.run.pipeline import Pipeline
+from pipeline.stance.targets import read_targets_file
 
 
 def resume_key(cfg: DictConfig) -> dict:
@@ -26,6 +27,10 @@ def resume_key(cfg: DictConfig) -> dict:
 
 def infer(cfg: DictConfig) -> dict[str, Dataset]:
     """Run the pipeline from a composed config; returns the written tables."""
+    if cfg.get("targets_file"):  # targets with aliases, kept out of the command line
+        file_targets = [{"name": t.name, "aliases": list(t.aliases)} for t in read_targets_file(cfg.targets_file)]
+        with open_dict(cfg):
+            cfg.targets = list(cfg.targets) + file_targets
     config = OmegaConf.to_container(cfg, resolve=True)
     if cfg.runner.name == "ray":
         from pipeline.run.ray_runner import run_pipeline_ray

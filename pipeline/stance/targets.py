@@ -9,8 +9,10 @@ training readers both find a target's mention through :class:`TargetLocator` and
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from pipeline.quotes.references import is_topic_target
@@ -59,6 +61,27 @@ def merge_targets(*groups: Iterable[Any]) -> list[Target]:
                 target = Target(target.name, tuple(dict.fromkeys(old.aliases + target.aliases)))
             merged[target.name] = target
     return list(merged.values())
+
+
+def read_targets_file(path: str | Path) -> list[Target]:
+    """Targets from a file: a JSON list (``.json``), one JSON value a line (``.jsonl``), or one
+    name a line (any other file); each value a name or a ``{"name", "aliases"}`` mapping."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"targets_file {str(path)!r} not found")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        values = json.loads(text)
+        if not isinstance(values, list):
+            raise ValueError(f"targets_file {str(path)!r}: expected a JSON list of targets")
+    elif path.suffix == ".jsonl":
+        values = [json.loads(line) for line in text.splitlines() if line.strip()]
+    else:
+        values = [line.strip() for line in text.splitlines() if line.strip()]
+    try:
+        return merge_targets(values)
+    except ValueError as exc:
+        raise ValueError(f"targets_file {str(path)!r}: {exc}") from exc
 
 
 def _alias_span(alias: str, text: str) -> Span:
