@@ -38,7 +38,7 @@ def _check(tables):
     assert documents["doc_id"] == [doc["id"] for doc in DOCS]  # every record, in input order
     assert {row["doc_id"]: (row["status"], row["error"]) for row in documents} == EXPECTED_STATUS
     assert sorted(set(quotes["doc_id"])) == ["ok1", "ok2"]
-    assert all(q["stances"] == [{"target": "the plan", "label": "neutral", "score": 0.5}] for q in quotes)
+    assert all(q["stances"] == [{"target": "the plan", "label": "neutral", "score": 0.5, "gated": False}] for q in quotes)
     n_quotes = dict(zip(documents["doc_id"], documents["n_quotes"]))
     assert n_quotes["seg"] == n_quotes["attr"] == n_quotes["stance"] == 0
 

@@ -5,7 +5,8 @@ A small AST check over ``pipeline/`` (every import, function-level ones included
 * ``pipeline.locations``, ``pipeline.models`` and ``pipeline.config_schema`` are leaf helpers
   that import no other part of the package;
 * ``pipeline.io`` (read input, write and read artifacts) imports only the leaf helpers;
-* ``pipeline.quotes`` and ``pipeline.stance`` import io and the helpers, not each other;
+* ``pipeline.quotes`` imports io and the helpers; ``pipeline.stance`` may also read quotes (a
+  stance input is built from a quote's clause, references and speaker), never the reverse;
 * ``pipeline.run`` (stages, runners, the ``Pipeline`` class) imports those, never api or cli;
 * ``pipeline.eval`` and ``pipeline.report`` read artifacts: they may use io, quotes, stance and
   the helpers, never run, api, cli or bench;
@@ -34,7 +35,7 @@ ALLOWED = {
     "leaf": {"leaf"},
     "io": {"leaf", "io"},
     "quotes": {"leaf", "io", "quotes"},
-    "stance": {"leaf", "io", "stance"},
+    "stance": {"leaf", "io", "quotes", "stance"},
     "run": {"leaf", "io", "quotes", "stance", "run"},
     "eval": {"leaf", "io", "quotes", "stance", "eval"},
     "report": {"leaf", "io", "quotes", "stance", "eval", "report"},
@@ -225,7 +226,7 @@ def test_a_wrong_way_import_is_reported_with_its_file_and_rule(tmp_path):
     probes = {"io/probe.py": "from pipeline.run.stages import Stages\n",
               "quotes/tagger/probe.py": "def f():\n    from pipeline.eval.quotes import score\n",
               "eval/probe.py": "from pipeline.run import ray_runner\n",
-              "stance/probe.py": "import pipeline.quotes.spans\n",
+              "quotes/probe.py": "import pipeline.stance.features\n",
               "run/probe.py": "from pipeline.api import Pipeline\n"}
     paths = []
     for name, text in probes.items():
@@ -240,8 +241,8 @@ def test_a_wrong_way_import_is_reported_with_its_file_and_rule(tmp_path):
         "pipeline.eval.quotes (eval); quotes may import only io, leaf, quotes",
         "pipeline/eval/probe.py:1: eval module pipeline.eval.probe imports pipeline.run.ray_runner (run); "
         "eval may import only eval, io, leaf, quotes, stance",
-        "pipeline/stance/probe.py:1: stance module pipeline.stance.probe imports pipeline.quotes.spans "
-        "(quotes); stance may import only io, leaf, stance",
+        "pipeline/quotes/probe.py:1: quotes module pipeline.quotes.probe imports pipeline.stance.features "
+        "(stance); quotes may import only io, leaf, quotes",
         "pipeline/run/probe.py:1: run module pipeline.run.probe imports pipeline.api (api); "
         "run may import only io, leaf, quotes, run, stance",
     ]

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 from datasets import Dataset, Features, Sequence, Value, load_from_disk
 
-from pipeline.stance.targets import as_target
+from pipeline.io.targets import as_target
 
 log = logging.getLogger(__name__)
 
