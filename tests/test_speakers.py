@@ -338,3 +338,19 @@ def test_a_capitalised_word_before_a_given_name_is_not_part_of_the_name():
 def test_a_bare_surname_that_only_opens_sentences_is_still_a_name():
     text = "The council approved the budget. Brandt said the vote was a win."
     assert speaker_of(text, "the vote was a win", "Brandt") == "Brandt"
+
+
+def test_pronoun_speaker_is_the_subject_not_the_last_named_person():
+    # "he" after a quote is the sentence's subject (Marlow), not the person he talks about.
+    text = ("Speaking at a rally in Dayton, Senator Tobias Marlow says he is making a demand of "
+            "Governor Peter Quill.\n\n“Will you release the records?” he asks.\n\n"
+            "Aide Rena Voss said Mr. Marlow wants an answer by Friday. “We are waiting,” she said.")
+    assert [q.speaker for q in run(text) if q.speaker_mention in ("he", "she")] == ["Tobias Marlow", "Rena Voss"]
+
+
+def test_pronoun_after_inverted_attribution_is_its_speaker():
+    # "..., noted the Ledger's Ada Kerr" makes Kerr the subject, not Joan Bly, whose study she cites.
+    text = ("Tomas Pell, a party chairman, said the debates would help. “They matter,” Pell said.\n\n"
+            "But debates rarely alter a race, noted the Ledger's Ada Kerr, citing a study by Joan Bly.\n\n"
+            "“Most voters have decided by then,” she wrote.")
+    assert [q.speaker for q in run(text)][-1] == "Ada Kerr"

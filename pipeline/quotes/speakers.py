@@ -8,10 +8,15 @@
   short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin"),
   the most recently mentioned one wins.  Organisation names ("the Foreign
   Ministry", "Kremlin") are kept as written, minus a leading "the".
-* A pronoun resolves to the most recent compatible entity mentioned before it:
-  he/she/I to a person, gender-checked when the gender can be told (a title such
-  as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first name, or an
-  earlier he/she that referred to that person); they/we to an organisation.
+* A pronoun he/she/I resolves to the most salient compatible person (Lappin and
+  Leass's salience: every mention counts, a subject -- the sentence's first name, the
+  subject of a reporting verb, a quote's speaker, a he/she -- more than a name inside
+  a prepositional phrase or a possessive, and weight halves with every sentence), so
+  in "Trump says he is making a demand of Obama. '...,' he asks" the speaker is
+  Trump, not the last-named Obama.  Gender-checked when the gender can be told (a
+  title such as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first
+  name, or an earlier he/she that referred to that person).  they/we resolve to the
+  most recent organisation.
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
@@ -137,6 +142,17 @@ _DETERMINERS = frozenset("the a an".split())
 #: A definite description ("the campaigner") with no entity of that role is the most recent
 #: person mentioned at most this many characters before it.
 _DESCRIPTION_REACH = 250
+#: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
+_SENTENCE_END_RE = re.compile(
+    r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\b(?:Dr|Lt|St|Jr|Sr))(?<!\b(?:Sen|Rep|Gov|Gen))"
+    r"[.!?][\"”’']?[ \t]+(?=[\"“‘]?[A-Z])|\n\s*")
+#: Lappin and Leass's salience weights: every mention, a subject, a head noun (not a possessive
+#: or a modifier of another name) and a noun outside a prepositional phrase.
+_SALIENCE_MENTION, _SALIENCE_SUBJECT, _SALIENCE_HEAD, _SALIENCE_NON_ADVERBIAL = 100, 80, 80, 50
+#: "Trump campaign spokesman Jason Miller": "Trump" only modifies the name that follows.
+_MODIFIER_OF_NAME_RE = re.compile(rf"['’]|[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}?(?:{'|'.join(sorted(ROLE_NOUNS))})[ \t]+[A-Z]")
+#: A subject after its reporting verb: "..., noted NBC's Dante Chinni", "said Sen. Tim Kaine".
+_INVERTED_SUBJECT_RE = re.compile(rf"[,”\"'’][ \t]*(?:{VERB_ALT})[ \t]+(?:(?:[A-Z][\w.&-]*(?:['’]s)?|{'|'.join(sorted(ROLE_NOUNS))})[ \t]+){{0,3}}$")
 #: Roles that speak for someone else: "the spokeswoman" is not the person just mentioned.
 _PROXY_ROLES = frozenset("""spokesman spokeswoman spokesperson official aide adviser advisor
     representative lawyer attorney source""".split())
@@ -154,6 +170,10 @@ class _Entity:
     #: Reads as a person, so "he"/"she" may refer to it: a title or role apposition, a known
     #: gender, a given name first, or one word that speaks ("Marine One", "Easter Island" are not).
     personal: bool = False
+    #: Salience (Lappin & Leass 1994): the weights of its mentions, halved with every sentence
+    #: since; ``salience_at`` is the sentence the value was last brought up to.
+    salience: float = 0.0
+    salience_at: int = 0
 
 
 def _tokens(mention: str) -> list[str]:
@@ -443,6 +463,7 @@ class _Resolver:
         self.direct = sorted((q.start, q.end) for q in quotes if q.kind == "direct")
         self.direct_starts = [a for a, _ in self.direct]
         self.mention_starts = {q.speaker_start for q in quotes if q.speaker_start is not None}
+        self.sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
         spans = {(q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None}
         occs = _occurrences(text, spans)
         self.entities: dict[str, _Entity] = {}
@@ -501,6 +522,21 @@ class _Resolver:
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
 
+    # -- salience ------------------------------------------------------------
+    def _sentence(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, pos)
+
+    def _salience(self, ent: _Entity, pos: int) -> float:
+        return ent.salience * 0.5 ** (self._sentence(pos) - ent.salience_at)
+
+    def _add_salience(self, ent: _Entity, pos: int, subject: bool, head: bool = True) -> None:
+        prev = self.text[max(0, pos - 20):pos].split()
+        adverbial = bool(prev) and prev[-1].lower() in _PREPOSITIONS | _PLACE_PREPS
+        weight = _SALIENCE_MENTION + _SALIENCE_SUBJECT * subject + _SALIENCE_HEAD * head \
+            + _SALIENCE_NON_ADVERBIAL * (not adverbial)
+        ent.salience = self._salience(ent, pos) + weight
+        ent.salience_at = self._sentence(pos)
+
     def _in_direct(self, pos: int) -> bool:
         k = bisect.bisect_right(self.direct_starts, pos) - 1
         return k >= 0 and pos < self.direct[k][1]
@@ -518,8 +554,13 @@ class _Resolver:
         if w in ("they", "we", "it"):
             return self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
-        ent = self._recent(lambda e: not e.is_org and e.personal and (gender is None or e.gender in (None, gender)),
-                           pos)
+        best = None
+        for e in self.entities.values():
+            if not e.is_org and e.personal and 0 <= e.last_seen <= pos and (gender is None or e.gender in (None, gender)):
+                key = (self._salience(e, pos), e.last_seen)
+                if best is None or key > best[0]:
+                    best = (key, e)
+        ent = best[1] if best else None
         if ent is not None and gender and ent.gender is None:
             ent.gender = gender  # learn from pronoun use
         return ent
@@ -672,17 +713,30 @@ class _Resolver:
         events.sort(key=lambda ev: (ev[0], ev[1]))
         result: list[str | None] = [None] * len(quotes)
         cache: dict[tuple[int, int], _Entity | None] = {}
+        occ_starts = {o.start for o in self.occs}
+        subject_sentences: set[int] = set()  # sentences whose first name has been seen
         for pos, kind, payload in events:
             if kind == 0:
                 o = payload
                 ent = self.entities[self._org_key(o)] if o.is_org else self._person(o)
                 if not self._in_direct(pos):
                     ent.last_seen = pos
+                    # A subject: the sentence's first name, a reporting verb's subject, a speaker.
+                    first = self._sentence(pos) not in subject_sentences
+                    subject_sentences.add(self._sentence(pos))
+                    modifier = bool(_MODIFIER_OF_NAME_RE.match(self.text, o.end))
+                    subject = (first and not modifier) or pos in self.mention_starts \
+                        or bool(_SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120))) \
+                        or bool(_INVERTED_SUBJECT_RE.search(self.text[max(0, pos - 60):pos]))
+                    self._add_salience(ent, pos, subject, head=not modifier)
             elif kind == 1:
                 if not self._in_direct(pos) and pos not in self.mention_starts:
                     ent = self._resolve_pronoun(payload, pos)
                     if ent is not None:
                         ent.last_seen = pos
+                        subject_sentences.add(self._sentence(pos))
+                        self._add_salience(ent, pos, subject=payload.lower() in ("he", "she"),
+                                           head=payload.lower() in ("he", "she", "him"))
             else:
                 q = quotes[payload]
                 key = (q.speaker_start, q.speaker_end)
@@ -692,6 +746,8 @@ class _Resolver:
                 if ent is not None:
                     result[payload] = ent.name
                     ent.last_seen = max(ent.last_seen, pos)
+                    if pos not in occ_starts:  # a named speaker counted as an occurrence already
+                        self._add_salience(ent, pos, subject=True)
         return result
 
 
