@@ -517,7 +517,8 @@ class _Resolver:
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
         ent.roles |= {w.lower() for w in words}
-        ent.gender = ent.gender or gender_of(words, list(full))
+        given = first_name_gender(full[0]) if len(full) >= 2 else None  # gender-guesser's names
+        ent.gender = ent.gender or gender_of(words, list(full)) or (given if given in ("m", "f") else None)
         ent.personal = ent.personal or bool(words) or ent.gender is not None or (
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
