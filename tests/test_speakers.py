@@ -354,3 +354,4 @@ def test_pronoun_after_inverted_attribution_is_its_speaker():
             "But debates rarely alter a race, noted the Ledger's Ada Kerr, citing a study by Joan Bly.\n\n"
             "“Most voters have decided by then,” she wrote.")
     assert [q.speaker for q in run(text)][-1] == "Ada Kerr"
+

@@ -170,6 +170,9 @@ class _Entity:
     #: Reads as a person, so "he"/"she" may refer to it: a title or role apposition, a known
     #: gender, a given name first, or one word that speaks ("Marine One", "Easter Island" are not).
     personal: bool = False
+    #: The gender its given name suggests (gender-guesser): "Chris" is likely a man, and a
+    #: "she" prefers someone else, but the text may say otherwise ("Sam Porter ... She said").
+    likely_gender: str | None = None
     #: Salience (Lappin & Leass 1994): the weights of its mentions, halved with every sentence
     #: since; ``salience_at`` is the sentence the value was last brought up to.
     salience: float = 0.0
@@ -517,8 +520,9 @@ class _Resolver:
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
         ent.roles |= {w.lower() for w in words}
+        ent.gender = ent.gender or gender_of(words, list(full))
         given = first_name_gender(full[0]) if len(full) >= 2 else None  # gender-guesser's names
-        ent.gender = ent.gender or gender_of(words, list(full)) or (given if given in ("m", "f") else None)
+        ent.likely_gender = ent.likely_gender or (given if given in ("m", "f") else None)
         ent.personal = ent.personal or bool(words) or ent.gender is not None or (
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
@@ -558,7 +562,7 @@ class _Resolver:
         best = None
         for e in self.entities.values():
             if not e.is_org and e.personal and 0 <= e.last_seen <= pos and (gender is None or e.gender in (None, gender)):
-                key = (self._salience(e, pos), e.last_seen)
+                key = (gender is None or e.likely_gender in (None, gender), self._salience(e, pos), e.last_seen)
                 if best is None or key > best[0]:
                     best = (key, e)
         ent = best[1] if best else None
