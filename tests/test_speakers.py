@@ -355,3 +355,14 @@ def test_pronoun_after_inverted_attribution_is_its_speaker():
             "“Most voters have decided by then,” she wrote.")
     assert [q.speaker for q in run(text)][-1] == "Ada Kerr"
 
+
+def test_a_surname_that_is_also_a_title_is_a_name_after_mr():
+    text = "Lorne King hosts a talk show. Mr. King said the network never edits him."
+    assert speaker_of(text, "the network never edits him", "Mr. King") == "Lorne King"
+
+
+def test_described_name_is_the_speaker():
+    text = "The rules were unfair, said the former presidential candidate Tobias Marlow."
+    assert speaker_of(text, "The rules were unfair", "the former presidential candidate Tobias Marlow") == "Tobias Marlow"
+    text = "Families would pay more, according to the conservative-leaning Harlan Foundation."
+    assert speaker_of(text, "Families would pay more", "the conservative-leaning Harlan Foundation") == "Harlan Foundation"

@@ -398,7 +398,9 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     if not lower:
         return [], toks
     last = lower[-1]
-    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in lower):
+    # "the former presidential candidate Mitt Romney": a determiner that opens the role is fine.
+    inner = lower[1:] if lower[0] == 0 and toks[0].lower() in _DETERMINERS else lower
+    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in inner):
         return None
     return toks[:last + 1], toks[last + 1:]
 
@@ -416,6 +418,8 @@ _ONE_WORD_TITLES = frozenset("""president speaker sen. senator rep. representati
     judge secretary chairman chairwoman chair leader whip minister premier chancellor ambassador general
     gen. director commissioner counsel dr. mr. mrs. ms. mr mrs ms""".split())
 _NAME_SUFFIXES = frozenset("jr. jr sr. sr ii iii iv".split())
+#: Honorifics: the word after one is a name even when it is also a title ("Mr. King").
+_HONORIFICS = frozenset("mr. mr mrs. mrs ms. ms miss dr. dr".split())
 #: Title words that also open company names ("General Motors", "Director Films").
 _ALSO_NAME_WORDS = frozenset("general gen. director chair leader counsel secretary".split())
 
@@ -696,6 +700,8 @@ class _Resolver:
         roles, toks = split
         mention = " ".join(toks)
         titles, core = _strip_titles(toks)
+        if not core and title_roles and title_roles[-1].lower() in _HONORIFICS:
+            titles, core = [], toks  # "Mr. King": a surname that is also a title
         titles = title_roles + roles + titles
         if _is_org(toks):
             name = _org_name(mention)
