@@ -366,3 +366,10 @@ def test_described_name_is_the_speaker():
     assert speaker_of(text, "The rules were unfair", "the former presidential candidate Tobias Marlow") == "Tobias Marlow"
     text = "Families would pay more, according to the conservative-leaning Harlan Foundation."
     assert speaker_of(text, "Families would pay more", "the conservative-leaning Harlan Foundation") == "Harlan Foundation"
+
+
+def test_she_prefers_a_woman_by_given_name_over_a_more_salient_man():
+    # No title tells Chris Vale's gender; his given name does (gender-guesser), so "she" is Nora Quist.
+    text = ("Gov. Chris Vale called Nora Quist a disgrace after her remarks on the police.\n\n"
+            "“This is unbearable,” she said.")
+    assert who(text)[-1] == ("she", "Nora Quist")
