@@ -373,3 +373,12 @@ def test_she_prefers_a_woman_by_given_name_over_a_more_salient_man():
     text = ("Gov. Chris Vale called Nora Quist a disgrace after her remarks on the police.\n\n"
             "“This is unbearable,” she said.")
     assert who(text)[-1] == ("she", "Nora Quist")
+
+
+def test_first_person_narration_is_the_writer_named_in_the_authors_note():
+    body = ("I grew up in a wary household. Senator Tobias Marlow spoke on Monday.\n\n"
+            "I know that his followers believe that the country is in danger.\n\n")
+    content = "his followers believe that the country is in danger"
+    note = "Mara Quist is a playwright in Boston."
+    assert speaker_at(body + note, content, "I", "Monday") == "Mara Quist"
+    assert speaker_at(body, content, "I", "Monday") is None  # no note: unnamed, not Marlow

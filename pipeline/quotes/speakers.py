@@ -153,6 +153,8 @@ _SALIENCE_MENTION, _SALIENCE_SUBJECT, _SALIENCE_HEAD, _SALIENCE_NON_ADVERBIAL = 
 _MODIFIER_OF_NAME_RE = re.compile(rf"['’]|[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}?(?:{'|'.join(sorted(ROLE_NOUNS))})[ \t]+[A-Z]")
 #: A subject after its reporting verb: "..., noted NBC's Dante Chinni", "said Sen. Tim Kaine".
 _INVERTED_SUBJECT_RE = re.compile(rf"[,”\"'’][ \t]*(?:{VERB_ALT})[ \t]+(?:(?:[A-Z][\w.&-]*(?:['’]s)?|{'|'.join(sorted(ROLE_NOUNS))})[ \t]+){{0,3}}$")
+#: A closing author's note: "Charlotte Meehan is playwright-in-residence at Wheaton College."
+_AUTHOR_NOTE_RE = re.compile(r"([A-Z][\w’'.-]+(?:[ \t]+[A-Z][\w’'.-]+){1,3})(?:,[^,]{1,60},)?[ \t]+(?:is|was|writes)\b")
 #: Roles that speak for someone else: "the spokeswoman" is not the person just mentioned.
 _PROXY_ROLES = frozenset("""spokesman spokeswoman spokesperson official aide adviser advisor
     representative lawyer attorney source""".split())
@@ -560,6 +562,8 @@ class _Resolver:
 
     def _resolve_pronoun(self, word: str, pos: int) -> _Entity | None:
         w = word.lower()
+        if w == "i" and not self._in_direct(pos):
+            return self._author()  # "I" in the narration is the writer, not the last-named person
         if w in ("they", "we", "it"):
             return self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
@@ -573,6 +577,16 @@ class _Resolver:
         if ent is not None and gender and ent.gender is None:
             ent.gender = gender  # learn from pronoun use
         return ent
+
+    def _author(self) -> _Entity | None:
+        """The writer of a first-person piece, when its closing author's note names them
+        ("Charlotte Meehan is playwright-in-residence at ..."); ``None`` otherwise."""
+        last = self.text.rstrip().rsplit("\n", 1)[-1].strip()
+        m = _AUTHOR_NOTE_RE.match(last)
+        if m is None or first_name_gender(m.group(1).split()[0]) is None:
+            return None
+        name = m.group(1)
+        return self.entities.setdefault(name, _Entity(name, False, personal=True))
 
     def _resolve_description(self, mention: str, pos: int) -> _Entity | None:
         head = _description_head(mention) or _last_noun(mention)
