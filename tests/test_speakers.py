@@ -382,3 +382,9 @@ def test_first_person_narration_is_the_writer_named_in_the_authors_note():
     note = "Mara Quist is a playwright in Boston."
     assert speaker_at(body + note, content, "I", "Monday") == "Mara Quist"
     assert speaker_at(body, content, "I", "Monday") is None  # no note: unnamed, not Marlow
+
+
+def test_plural_description_names_no_one_speaker():
+    text = ("The law was proposed by President Ansel Dorn and carried out by President Vera Lusk. "
+            "The two Republican presidents said it would cut crime.")
+    assert speaker_of(text, "it would cut crime", "The two Republican presidents") is None

@@ -605,9 +605,11 @@ class _Resolver:
         def same_party(e: _Entity) -> bool:  # "the Democratic nominee" is not the Republican one
             return party is None or _party(e.roles) in (None, party)
 
+        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
+        if plural:  # "the two Republican presidents": several people, no one speaker
+            return None
         ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
-        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
