@@ -388,3 +388,11 @@ def test_plural_description_names_no_one_speaker():
     text = ("The law was proposed by President Ansel Dorn and carried out by President Vera Lusk. "
             "The two Republican presidents said it would cut crime.")
     assert speaker_of(text, "it would cut crime", "The two Republican presidents") is None
+
+
+def test_coordinated_speakers_resolve_to_the_first_named():
+    text = ("Senators Amos Grell and Patrick Lund wrote to the agency. "
+            "Mr. Grell and Mr. Lund said the program was abused.")
+    assert speaker_of(text, "the program was abused", "Mr. Grell and Mr. Lund") == "Amos Grell"
+    text = "Federal officials met on Monday. Federal and state officials said the dam was safe."
+    assert speaker_of(text, "the dam was safe", "Federal and state officials") is None

@@ -685,6 +685,15 @@ class _Resolver:
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
+        if "and" in toks[1:-1] and not _is_org(toks):
+            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials": the first named,
+            # when it is a name the text knows ("Federal and state officials" names no one).
+            first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
+                    and not second[:1].isdigit():  # "Clinton and 44 percent" is no pair of speakers
+                ent = self._resolve_text(" ".join(first), pos, nested=True)
+                if ent is not None and (ent.last_seen >= 0 or len(first) >= 2):
+                    return ent
         if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
             return None
         if len(toks) == 1 and self._common_word(toks[0]):  # "Authorities", "Scholars", "Twelve"
