@@ -396,3 +396,9 @@ def test_coordinated_speakers_resolve_to_the_first_named():
     assert speaker_of(text, "the program was abused", "Mr. Grell and Mr. Lund") == "Amos Grell"
     text = "Federal officials met on Monday. Federal and state officials said the dam was safe."
     assert speaker_of(text, "the dam was safe", "Federal and state officials") is None
+
+
+def test_acronym_resolves_to_the_name_spelled_out_in_the_text():
+    text = ("The bank disclosed the losses in Securities and Exchange Commission filings. "
+            "The S.E.C. said the filings were late.")
+    assert speaker_of(text, "the filings were late", "The S.E.C.") == "Securities and Exchange Commission"

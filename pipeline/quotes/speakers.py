@@ -128,6 +128,9 @@ _NOT_NAME_LEADS = frozenset("""regarding concerning following referring commenti
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
 #: "The National Health Agency (NHA)": a name with its acronym in brackets.
 _ACRONYM_RE = re.compile(rf"({NAME_RE.pattern})[ \t]*\(([A-Z][A-Z&.]{{1,7}})\)")
+_ACRONYM_WORD_RE = re.compile(r"(?:[A-Z]\.){2,7}|[A-Z]{2,7}")
+#: A name of two or more capitalised words, with the small words names keep inside them.
+_SPELLED_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|to|the|on|&)[ \t]+)*[A-Z][a-z]+)+")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
@@ -289,6 +292,21 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
         if capitalised >= 0.8 * len(words) and capitalised >= 3:
             spans.append((m.start(), m.end()))
     return spans
+
+
+def _spelled_out_acronyms(text: str) -> dict[str, str]:
+    """Acronyms (without dots) of the names spelled out in ``text``: "SEC" for "Securities and
+    Exchange Commission", "RT" for "Russia Today"; an acronym two names share is left out."""
+    found: dict[str, set[str]] = {}
+    for m in _SPELLED_NAME_RE.finditer(text):
+        words = m.group().split()
+        for i in range(len(words)):  # "The Securities and ...": also without leading words
+            if words[i][:1].isupper() and words[i] != "The":
+                name = " ".join(words[i:])
+                initials = "".join(w[0] for w in words[i:] if w[:1].isupper())
+                if len(initials) >= 2:
+                    found.setdefault(initials, set()).add(name)
+    return {a: names.pop() for a, names in found.items() if len(names) == 1}
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -482,8 +500,11 @@ class _Resolver:
         # tokens that are a variant of an evidenced full name ("Han").
         self.occs: list[_Occ] = []
         # "The National Health Agency (NHA)": later "the NHA" is the same organisation.
-        self.acronyms = {m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
-                         if _is_org(_tokens(m.group(1)))}
+        # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
+        # out in the text.
+        self.acronyms = _spelled_out_acronyms(text)
+        self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
+                              if _is_org(_tokens(m.group(1)))})
         for o in occs:
             if o.is_org:
                 name = self._org_key(o)
@@ -647,8 +668,11 @@ class _Resolver:
         return True
 
     def _org_key(self, o: _Occ) -> str:
-        name = _org_name(self.text[o.start:o.end])
-        return self.acronyms.get(name, name)
+        return self._expand_acronym(_org_name(self.text[o.start:o.end]))
+
+    def _expand_acronym(self, name: str) -> str:
+        """"S.E.C." -> "Securities and Exchange Commission" when the text spells it out."""
+        return self.acronyms.get(name.replace(".", ""), name) if _ACRONYM_WORD_RE.fullmatch(name) else name
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
@@ -729,8 +753,7 @@ class _Resolver:
             titles, core = [], toks  # "Mr. King": a surname that is also a title
         titles = title_roles + roles + titles
         if _is_org(toks):
-            name = _org_name(mention)
-            name = self.acronyms.get(name, name)
+            name = self._expand_acronym(_org_name(mention))
             return self.entities.setdefault(name, _Entity(name, True))
         if not core:  # "the President" written as a bare title
             return self._resolve_description("the " + titles[-1], pos)
