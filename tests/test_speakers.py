@@ -402,3 +402,9 @@ def test_acronym_resolves_to_the_name_spelled_out_in_the_text():
     text = ("The bank disclosed the losses in Securities and Exchange Commission filings. "
             "The S.E.C. said the filings were late.")
     assert speaker_of(text, "the filings were late", "The S.E.C.") == "Securities and Exchange Commission"
+
+
+def test_bare_surname_is_the_salient_bearer_not_the_last_named_relative():
+    text = ("Senator Ted Marsh spoke in Dallas on Monday. Marsh praised the plan, and he thanked "
+            "his father, Rafael Marsh.\n\nMarsh said the vote would be close.")
+    assert speaker_at(text, "the vote would be close", "Marsh", "Rafael Marsh.") == "Ted Marsh"

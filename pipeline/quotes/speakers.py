@@ -5,8 +5,8 @@
 * A named mention ("Chinese President Xi Jinping", "President Xi", "Xi") is merged
   with the name variants of the same document and becomes the fullest variant
   with titles, roles and nationality adjectives stripped ("Xi Jinping").  When a
-  short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin"),
-  the most recently mentioned one wins.  Organisation names ("the Foreign
+  short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin",
+  "Cruz" for Ted Cruz and his father), the most salient one wins (see pronouns).  Organisation names ("the Foreign
   Ministry", "Kremlin") are kept as written, minus a leading "the".
 * A pronoun he/she/I resolves to the most salient compatible person (Lappin and
   Leass's salience: every mention counts, a subject -- the sentence's first name, the
@@ -535,11 +535,12 @@ class _Resolver:
         longest = max(len(c) for c in cands)
         cands = [c for c in cands if len(c) == longest]
 
-        def recency(c: tuple[str, ...]) -> tuple[int, str]:
+        def salience(c: tuple[str, ...]) -> tuple[float, int, str]:
             ent = self.entities.get(" ".join(c))
-            return (ent.last_seen if ent and ent.last_seen <= pos else -1, " ".join(c))
+            seen = ent is not None and 0 <= ent.last_seen <= pos
+            return (self._salience(ent, pos) if seen else 0.0, ent.last_seen if seen else -1, " ".join(c))
 
-        return max(cands, key=recency)
+        return max(cands, key=salience)
 
     def _person(self, o: _Occ) -> _Entity:
         full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
