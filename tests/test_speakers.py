@@ -408,3 +408,9 @@ def test_bare_surname_is_the_salient_bearer_not_the_last_named_relative():
     text = ("Senator Ted Marsh spoke in Dallas on Monday. Marsh praised the plan, and he thanked "
             "his father, Rafael Marsh.\n\nMarsh said the vote would be close.")
     assert speaker_at(text, "the vote would be close", "Marsh", "Rafael Marsh.") == "Ted Marsh"
+
+
+def test_familiar_given_name_is_the_formal_full_name():
+    text = ('Rep. Robert T. "Bobby" Vance held a cookout on Monday. Supporters cheered Bobby Vance.\n\n'
+            "Vance said the race would be close.")
+    assert speaker_at(text, "the race would be close", "Vance", "Bobby Vance.") == "Robert T. Vance"

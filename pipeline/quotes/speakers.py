@@ -496,6 +496,7 @@ class _Resolver:
         self.entities: dict[str, _Entity] = {}
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
+        self.formal = _formal_names(self.full_names)
         # Occurrences that count: organisations, evidenced persons, and bare
         # tokens that are a variant of an evidenced full name ("Han").
         self.occs: list[_Occ] = []
@@ -544,6 +545,7 @@ class _Resolver:
 
     def _person(self, o: _Occ) -> _Entity:
         full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
+        full = self.formal.get(full, full)  # "Bobby Scott" -> "Robert C. Scott"
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
@@ -888,8 +890,29 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
     return parts[0][0], start + parts[0][1]
 
 
+def _formal_names(full_names: set[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Full names written with a familiar given name, mapped to the fullest formal form of the
+    same person in the text: "Bobby Scott" -> "Robert C. Scott", "Joe Biden" -> "Joseph R.
+    Biden" (the ``nicknames`` package decides which given names are one)."""
+    from pipeline.quotes.corpus_speakers import same_given_name  # it imports this module
+
+    formal = {}
+    for short in full_names:
+        fuller = [f for f in full_names if f != short and f[-1] == short[-1] and len(f) >= len(short)
+                  and f[0] != short[0] and same_given_name(f[0].lower(), short[0].lower())]
+        if fuller:
+            formal[short] = max(fuller, key=lambda f: (len(f), f))
+    return formal
+
+
+#: A nickname in quotes inside a name: Rep. Robert C. "Bobby" Scott.
+_QUOTED_NICKNAME_RE = re.compile(r"(?<=[A-Z][\w.] )[\"“][A-Z][a-z]+[\"”] (?=[A-Z])")
+
+
 def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     """Return copies of ``quotes`` (same order) with ``speaker`` set (see module docstring)."""
     text = text.translate(_SPACES)
+    # Blank the nickname (same length, offsets stay) so the name reads "Robert C. Scott".
+    text = _QUOTED_NICKNAME_RE.sub(lambda m: " " * len(m.group()), text)
     names = _Resolver(text, quotes).run(quotes)
     return [replace(q, speaker=name) for q, name in zip(quotes, names)]
