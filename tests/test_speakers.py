@@ -414,3 +414,18 @@ def test_familiar_given_name_is_the_formal_full_name():
     text = ('Rep. Robert T. "Bobby" Vance held a cookout on Monday. Supporters cheered Bobby Vance.\n\n'
             "Vance said the race would be close.")
     assert speaker_at(text, "the race would be close", "Vance", "Bobby Vance.") == "Robert T. Vance"
+
+
+def test_the_name_in_an_apposition_or_example_is_the_speaker():
+    text = "Another critic, Laurence Pell, said the rules burned the constitution."
+    assert speaker_of(text, "the rules burned the constitution", "Another critic, Laurence Pell,") == "Laurence Pell"
+    text = "Many tax experts, including Mr. Goldner, said the loophole should close."
+    assert speaker_of(text, "the loophole should close", "Many tax experts, including Mr. Goldner,") == "Goldner"
+    text = "Kall -- co-editor of a book on the race -- said the debate mattered."
+    assert speaker_of(text, "the debate mattered", "Kall -- co-editor of a book on the race --") == "Kall"
+
+
+def test_person_of_a_place_or_body_is_the_person():
+    text = "Sen. Lamar Alden of Tennessee said the bill was dead. Mr. Morgan of the Sierra Club said it was not."
+    assert speaker_of(text, "the bill was dead", "Sen. Lamar Alden of Tennessee") == "Lamar Alden"
+    assert speaker_of(text, "it was not", "Mr. Morgan of the Sierra Club") == "Morgan"

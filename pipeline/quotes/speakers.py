@@ -67,7 +67,7 @@ TITLES = frozenset(
     acting interim envoy official leader opposition party lawmaker activist
     economist analyst negotiator headteacher nurse engineer coach captain bishop
     archbishop rabbi imam pastor reverend rev. detective sergeant sgt. lieutenant lt.
-    colonel col. admiral attorney lawyer businessman businesswoman campaigner""".split()
+    colonel col. admiral attorney lawyer businessman businesswoman campaigner del. delegate""".split()
 )
 NATIONALITIES = frozenset(
     """chinese russian american british french german japanese indian ukrainian
@@ -468,14 +468,18 @@ def _split_capitalised_title(toks: list[str]) -> tuple[list[str], list[str]] | N
 def _person_of_organisation(toks: list[str]) -> list[str] | None:
     """``Economist Peter Novak of Crestline Bank`` -> ``Economist Peter Novak``.
 
-    A titled or two-word person name followed by "of"/"at" and an organisation is that person;
+    A titled person or a given name and surname followed by "of"/"at" and a proper name is that person;
     ``None`` when the mention is not of that shape ("Bank of England", "Secretary of State").
     """
     for i, tok in enumerate(toks):
         if tok in ("of", "at") and 0 < i < len(toks) - 1:
             head, tail = toks[:i], [t for t in toks[i + 1:] if t != "the"]
             titles, core = _strip_titles(head)
-            if core and (titles or len(core) >= 2) and not _is_org(head) and tail and _is_org(tail) \
+            # The tail may be any proper name: "Mr. Morgan of the Sierra Club", "Sen. Lamar
+            # Alexander of Tennessee"; the head must read as a person (a title or a given name).
+            person = titles or (len(core) >= 2 and first_name_gender(core[0]) is not None)
+            proper = tail and (_is_org(tail) or all(t[:1].isupper() or t in _NAME_GLUE for t in tail))
+            if core and person and not _is_org(head) and proper \
                     and all(t[:1].isupper() for t in core):
                 return head
             return None
@@ -813,10 +817,12 @@ class _Resolver:
         return result
 
 
-_APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+_APPOSITION_RE = re.compile(r",\s*|\s+who\s+|[ \t]+(?:--|—|–)[ \t]+")
+#: "Critics of the program, like Senator Charles Grassley": the name the example gives.
+_EXAMPLE_RE = re.compile(r"(?:like|including|such[ \t]+as)[ \t]+")
 _CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
 #: Capitalised words that open a sentence but never a name ("The poll", "Some state officials").
-_NOT_NAME_START = r"(?!(?:The|A|An|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
+_NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
@@ -884,8 +890,12 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
     if len(parts) < 2:
         return mention, start
     for part, at in parts:
+        example = _EXAMPLE_RE.match(part)
+        if example and at > 0:  # "..., including the United States Conference of Mayors"
+            part, at = part[example.end():], at + example.end()
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
-                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]):
+                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
+                and re.match(_NOT_NAME_START, part):  # "Another critic, Laurence H. Tribe": Tribe
             return part, start + at
     return parts[0][0], start + parts[0][1]
 
