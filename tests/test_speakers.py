@@ -429,3 +429,9 @@ def test_person_of_a_place_or_body_is_the_person():
     text = "Sen. Lamar Alden of Tennessee said the bill was dead. Mr. Morgan of the Sierra Club said it was not."
     assert speaker_of(text, "the bill was dead", "Sen. Lamar Alden of Tennessee") == "Lamar Alden"
     assert speaker_of(text, "it was not", "Mr. Morgan of the Sierra Club") == "Morgan"
+
+
+def test_we_in_the_narration_is_the_writer_not_the_last_named_body():
+    text = ("A Harlow University poll found that most voters want the returns.\n\n"
+            "We would know exactly which loopholes he uses.")
+    assert speaker_at(text, "exactly which loopholes he uses", "We", "returns.") is None

@@ -590,8 +590,9 @@ class _Resolver:
 
     def _resolve_pronoun(self, word: str, pos: int) -> _Entity | None:
         w = word.lower()
-        if w == "i" and not self._in_direct(pos):
-            return self._author()  # "I" in the narration is the writer, not the last-named person
+        if w in ("i", "we") and not self._in_direct(pos):
+            # "I"/"we" in the narration is the writer (or the editorial board), not the last-named
+            return self._author() if w == "i" else None
         if w in ("they", "we", "it"):
             return self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
