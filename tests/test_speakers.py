@@ -435,3 +435,9 @@ def test_we_in_the_narration_is_the_writer_not_the_last_named_body():
     text = ("A Harlow University poll found that most voters want the returns.\n\n"
             "We would know exactly which loopholes he uses.")
     assert speaker_at(text, "exactly which loopholes he uses", "We", "returns.") is None
+
+
+def test_definite_description_is_the_salient_person_not_the_last_named():
+    text = ("Donald Marsh attacked the record of President Ellis Vane. "
+            "The New York businessman said the economy was in ruins.")
+    assert speaker_of(text, "the economy was in ruins", "The New York businessman") == "Donald Marsh"

@@ -21,9 +21,9 @@
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
   suffix) in its name.  A definite description with no such person ("the
-  campaigner", "the union leader") is the person mentioned last, within
-  ``_DESCRIPTION_REACH`` characters, unless its role speaks for someone else ("the
-  spokeswoman").
+  campaigner", "the union leader") is, like a pronoun, the most salient person
+  mentioned within ``_DESCRIPTION_REACH`` characters, unless its role speaks for
+  someone else ("the spokeswoman").
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); a name that only qualifies a description
   ("analysts at Crestline Bank", "a spokesman for Nordholm") is not the speaker's.
@@ -142,7 +142,7 @@ _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association 
 _PARTICLES = frozenset(NAME_PARTICLES)
 _PREPOSITIONS = frozenset("for of at from in by with on to".split())
 _DETERMINERS = frozenset("the a an".split())
-#: A definite description ("the campaigner") with no entity of that role is the most recent
+#: A definite description ("the campaigner") with no entity of that role is the most salient
 #: person mentioned at most this many characters before it.
 _DESCRIPTION_REACH = 250
 #: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
@@ -641,8 +641,9 @@ class _Resolver:
                            and (gender is None or e.gender in (None, gender)), pos)
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
-            ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
-                               and (gender is None or e.gender in (None, gender)), pos)
+            near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
+                    and (gender is None or e.gender in (None, gender))]
+            ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
         return ent
 
     def _antecedent(self, pos: int) -> _Entity | None:
