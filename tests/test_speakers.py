@@ -441,3 +441,8 @@ def test_definite_description_is_the_salient_person_not_the_last_named():
     text = ("Donald Marsh attacked the record of President Ellis Vane. "
             "The New York businessman said the economy was in ruins.")
     assert speaker_of(text, "the economy was in ruins", "The New York businessman") == "Donald Marsh"
+
+
+def test_dotted_abbreviation_stays_in_an_organisation_name():
+    text = "Mail was late for weeks, and the U.S. Postal Service apologised. It said the delays were over."
+    assert speaker_at(text, "the delays were over", "It", "apologised.") == "U.S. Postal Service"
