@@ -446,3 +446,12 @@ def test_definite_description_is_the_salient_person_not_the_last_named():
 def test_dotted_abbreviation_stays_in_an_organisation_name():
     text = "Mail was late for weeks, and the U.S. Postal Service apologised. It said the delays were over."
     assert speaker_at(text, "the delays were over", "It", "apologised.") == "U.S. Postal Service"
+
+
+def test_relative_pronoun_after_an_apposition_or_a_description():
+    text = ("The lawyers met top officials, including Jeffrey A. Rosin, the deputy attorney general, "
+            "who said the case was weak.")
+    assert speaker_at(text, "the case was weak", "who", "general,") == "Jeffrey A. Rosin"
+    text = ("President Dale Harker spoke on Sunday. Critics blamed his rhetoric. The president, "
+            "who said he is not to blame, left early.")
+    assert speaker_at(text, "he is not to blame", "who", "The president,") == "Dale Harker"

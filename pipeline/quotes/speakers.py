@@ -647,14 +647,21 @@ class _Resolver:
         return ent
 
     def _antecedent(self, pos: int) -> _Entity | None:
-        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said"."""
-        best = None
-        for o in self.occs:
-            if o.end <= pos and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:pos]):
-                best = o
-        if best is None:
-            return None
-        return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said",
+        "Jeffrey A. Rosen, the deputy attorney general, who", "The president, who"."""
+        apposition = re.search(r",[^,.;:!?\n]{1,80},[ \t]*$", self.text[max(0, pos - 100):pos])
+        end = pos - len(apposition.group()) if apposition else pos
+        for at in ((pos, end) if apposition else (pos,)):
+            best = None
+            for o in self.occs:
+                if o.end <= at and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:at]):
+                    best = o
+            if best is not None:
+                return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+        description = re.search(rf"(?<![\w’'-])({DESCRIPTION_RE.pattern})[ \t]*,?[ \t]*$", self.text[max(0, pos - 80):pos])
+        if description:
+            return self._resolve_description(description.group(1), pos)
+        return None
 
     def _common_word(self, token: str) -> bool:
         """A capitalised word that only ever opens a sentence in this text ("Authorities said",
