@@ -455,3 +455,10 @@ def test_relative_pronoun_after_an_apposition_or_a_description():
     text = ("President Dale Harker spoke on Sunday. Critics blamed his rhetoric. The president, "
             "who said he is not to blame, left early.")
     assert speaker_at(text, "he is not to blame", "who", "The president,") == "Dale Harker"
+
+
+def test_possessive_proxy_speaks_for_the_named_person():
+    text = "Vice President Mark Pellew visited Ohio. Pellew's office said the trip was planned."
+    assert speaker_of(text, "the trip was planned", "Pellew's office") == "Mark Pellew"
+    text = "Former deputy director Andrew Calloway was fired. Calloway's lawyers said the firing was political."
+    assert speaker_of(text, "the firing was political", "Calloway's lawyers") == "Andrew Calloway"

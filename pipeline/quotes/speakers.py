@@ -850,11 +850,12 @@ _NAMED_AUTHOR_RE = re.compile(
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
-#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official".
+#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
+#: "McCabe's lawyers", "Mueller's office": those they speak for.
 _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
-    rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
+    rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
 
 
 #: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
