@@ -462,3 +462,9 @@ def test_possessive_proxy_speaks_for_the_named_person():
     assert speaker_of(text, "the trip was planned", "Pellew's office") == "Mark Pellew"
     text = "Former deputy director Andrew Calloway was fired. Calloway's lawyers said the firing was political."
     assert speaker_of(text, "the firing was political", "Calloway's lawyers") == "Andrew Calloway"
+
+
+def test_the_party_nominee_is_the_person_the_story_is_about():
+    text = ("Donald Marsh spoke to reporters in Ohio after a rally. "
+            "The Republican presidential nominee said the polls were wrong.")
+    assert speaker_of(text, "the polls were wrong", "The Republican presidential nominee") == "Donald Marsh"

@@ -397,7 +397,8 @@ def _last_noun(mention: str) -> str | None:
 def _names_a_person(head: str) -> bool:
     """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
     "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
-    person = head in _ROLE_SET or head in TITLES or head in _MALE_WORDS or head in _FEMALE_WORDS
+    person = head in _ROLE_SET or head in TITLES or head in _PERSON_ROLES or head in _MALE_WORDS \
+        or head in _FEMALE_WORDS  # "the Republican nominee", "the New York businessman"
     return person and head not in ORG_WORDS and head not in _ORG_HEADS and head not in _PROXY_ROLES
 
 
@@ -642,7 +643,7 @@ class _Resolver:
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
-                    and (gender is None or e.gender in (None, gender))]
+                    and (gender is None or e.gender in (None, gender)) and same_party(e)]
             ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
         return ent
 
