@@ -4,29 +4,35 @@
 
 * A named mention ("Chinese President Xi Jinping", "President Xi", "Xi") is merged
   with the name variants of the same document and becomes the fullest variant
-  with titles, roles and nationality adjectives stripped ("Xi Jinping").  When a
-  short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin",
-  "Cruz" for Ted Cruz and his father), the most salient one wins (see pronouns).  Organisation names ("the Foreign
-  Ministry", "Kremlin") are kept as written, minus a leading "the".
-* A pronoun he/she/I resolves to the most salient compatible person (Lappin and
+  with titles, roles and nationality adjectives stripped ("Xi Jinping"); a familiar
+  given name is the formal one ("Bobby Scott" -> "Robert C. Scott", by the
+  ``nicknames`` table).  When a short form fits several full names ("Cruz" for Ted
+  Cruz and his father), the most salient one wins (see pronouns).  Organisation
+  names ("the Foreign Ministry", "Kremlin") are kept as written, minus a leading
+  "the"; an acronym becomes the name the text spells out ("the S.E.C." ->
+  "Securities and Exchange Commission").  Coordinated speakers ("Mr. Grassley and
+  Mr. Leahy") are the first named.
+* A pronoun he/she resolves to the most salient compatible person (Lappin and
   Leass's salience: every mention counts, a subject -- the sentence's first name, the
   subject of a reporting verb, a quote's speaker, a he/she -- more than a name inside
   a prepositional phrase or a possessive, and weight halves with every sentence), so
   in "Trump says he is making a demand of Obama. '...,' he asks" the speaker is
   Trump, not the last-named Obama.  Gender-checked when the gender can be told (a
   title such as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first
-  name, or an earlier he/she that referred to that person).  they/we resolve to the
-  most recent organisation.
+  name, or an earlier he/she that referred to that person); a given name's likely
+  gender (gender-guesser) is a preference.  "I"/"we" in the narration are the writer,
+  named only by a closing author's note; they/it resolve to the most recent
+  organisation.
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
-  suffix) in its name.  A definite description with no such person ("the
-  campaigner", "the union leader") is, like a pronoun, the most salient person
-  mentioned within ``_DESCRIPTION_REACH`` characters, unless its role speaks for
-  someone else ("the spokeswoman").
+  suffix) in its name.  A singular definite description with no such person ("the
+  campaigner", "the Republican nominee") is, like a pronoun, the most salient person
+  of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
+  speaks for someone else ("the spokeswoman").  A plural one names no one.
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
-  Lindqvist" -> "Tomas Lindqvist"); a name that only qualifies a description
-  ("analysts at Crestline Bank", "a spokesman for Nordholm") is not the speaker's.
+  Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
+  that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
 * Otherwise the speaker stays ``None``; a name is never invented.
 
 Persons are found in the text itself, not only in quote mentions: capitalised
