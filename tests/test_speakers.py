@@ -468,3 +468,9 @@ def test_the_party_nominee_is_the_person_the_story_is_about():
     text = ("Donald Marsh spoke to reporters in Ohio after a rally. "
             "The Republican presidential nominee said the polls were wrong.")
     assert speaker_of(text, "the polls were wrong", "The Republican presidential nominee") == "Donald Marsh"
+
+
+def test_inverted_said_is_not_part_of_the_next_name():
+    text = ("Tax expert Ryan Elms of a research group spoke first.\n\n"
+            "Said Elms: “I don't get the sense she cares.” Elms added that reform was dead.")
+    assert speaker_at(text, "reform was dead", "Elms", "cares.” ") == "Ryan Elms"

@@ -128,7 +128,8 @@ _NOT_NAME_LEADS = frozenset("""regarding concerning following referring commenti
     according citing turning responding addressing writing asked amid during despite unlike like
     given including in on at as of for from with without under over by to after before since
     while when if although though upon until throughout toward towards across against within
-    beyond behind around near outside inside via per except besides among amongst""".split())
+    beyond behind around near outside inside via per except besides among amongst
+    said says added wrote""".split())  # "Said Ellis: ..." inverts the verb and its subject
 #: No-break and narrow spaces are spaces in names ("Dmitry\u00a0Medvedev"); same length, so
 #: offsets do not move.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
