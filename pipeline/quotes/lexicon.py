@@ -96,11 +96,12 @@ def _alternation(words: tuple[str, ...]) -> str:
 VERB_ALT = _alternation(REPORTING_VERBS)
 GERUND_ALT = _alternation(REPORTING_GERUNDS)
 
-# A name token: "Xi", "Jinping", "O'Neill", "Al-Masri", "Mr.", "F." (an initial) --
-# but never swallow a sentence-final period or a possessive "'s".
+# A name token: "Xi", "Jinping", "O'Neill", "Al-Masri", "Mr.", "F." (an initial), "U.S." (a
+# dotted abbreviation, whole: "U.S. House" is not "S. House") -- but never swallow a
+# sentence-final period or a possessive "'s".
 _TITLE_ABBR = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof|St|Jr|Sr|Lt|Col|Capt|Rev|Hon|Pres)\."
 _NAME_TOKEN = (
-    rf"(?:{_TITLE_ABBR}|[A-Z]\.(?=[ \t]+[A-Z])"
+    rf"(?:{_TITLE_ABBR}|(?:[A-Z]\.)+(?=[ \t]+[A-Z])"
     r"|[A-Z](?:[\w\-]|['’](?![sS]\b)(?=\w))+)"
 )
 #: Lower-case words inside personal names ("Ursula von der Leyen").

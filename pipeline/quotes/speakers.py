@@ -4,24 +4,35 @@
 
 * A named mention ("Chinese President Xi Jinping", "President Xi", "Xi") is merged
   with the name variants of the same document and becomes the fullest variant
-  with titles, roles and nationality adjectives stripped ("Xi Jinping").  When a
-  short form fits several full names ("Wang" for "Wang Yi" and "Wang Wenbin"),
-  the most recently mentioned one wins.  Organisation names ("the Foreign
-  Ministry", "Kremlin") are kept as written, minus a leading "the".
-* A pronoun resolves to the most recent compatible entity mentioned before it:
-  he/she/I to a person, gender-checked when the gender can be told (a title such
-  as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first name, or an
-  earlier he/she that referred to that person); they/we to an organisation.
+  with titles, roles and nationality adjectives stripped ("Xi Jinping"); a familiar
+  given name is the formal one ("Bobby Scott" -> "Robert C. Scott", by the
+  ``nicknames`` table).  When a short form fits several full names ("Cruz" for Ted
+  Cruz and his father), the most salient one wins (see pronouns).  Organisation
+  names ("the Foreign Ministry", "Kremlin") are kept as written, minus a leading
+  "the"; an acronym becomes the name the text spells out ("the S.E.C." ->
+  "Securities and Exchange Commission").  Coordinated speakers ("Mr. Grassley and
+  Mr. Leahy") are the first named.
+* A pronoun he/she resolves to the most salient compatible person (Lappin and
+  Leass's salience: every mention counts, a subject -- the sentence's first name, the
+  subject of a reporting verb, a quote's speaker, a he/she -- more than a name inside
+  a prepositional phrase or a possessive, and weight halves with every sentence), so
+  in "Trump says he is making a demand of Obama. '...,' he asks" the speaker is
+  Trump, not the last-named Obama.  Gender-checked when the gender can be told (a
+  title such as Mr./Mrs./Ms., a gendered role such as spokeswoman, a common first
+  name, or an earlier he/she that referred to that person); a given name's likely
+  gender (gender-guesser) is a preference.  "I"/"we" in the narration are the writer,
+  named only by a closing author's note; they/it resolve to the most recent
+  organisation.
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
-  suffix) in its name.  A definite description with no such person ("the
-  campaigner", "the union leader") is the person mentioned last, within
-  ``_DESCRIPTION_REACH`` characters, unless its role speaks for someone else ("the
-  spokeswoman").
+  suffix) in its name.  A singular definite description with no such person ("the
+  campaigner", "the Republican nominee") is, like a pronoun, the most salient person
+  of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
+  speaks for someone else ("the spokeswoman").  A plural one names no one.
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
-  Lindqvist" -> "Tomas Lindqvist"); a name that only qualifies a description
-  ("analysts at Crestline Bank", "a spokesman for Nordholm") is not the speaker's.
+  Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
+  that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
 * Otherwise the speaker stays ``None``; a name is never invented.
 
 Persons are found in the text itself, not only in quote mentions: capitalised
@@ -62,7 +73,7 @@ TITLES = frozenset(
     acting interim envoy official leader opposition party lawmaker activist
     economist analyst negotiator headteacher nurse engineer coach captain bishop
     archbishop rabbi imam pastor reverend rev. detective sergeant sgt. lieutenant lt.
-    colonel col. admiral attorney lawyer businessman businesswoman campaigner""".split()
+    colonel col. admiral attorney lawyer businessman businesswoman campaigner del. delegate""".split()
 )
 NATIONALITIES = frozenset(
     """chinese russian american british french german japanese indian ukrainian
@@ -117,12 +128,16 @@ _NOT_NAME_LEADS = frozenset("""regarding concerning following referring commenti
     according citing turning responding addressing writing asked amid during despite unlike like
     given including in on at as of for from with without under over by to after before since
     while when if although though upon until throughout toward towards across against within
-    beyond behind around near outside inside via per except besides among amongst""".split())
+    beyond behind around near outside inside via per except besides among amongst
+    said says added wrote""".split())  # "Said Ellis: ..." inverts the verb and its subject
 #: No-break and narrow spaces are spaces in names ("Dmitry\u00a0Medvedev"); same length, so
 #: offsets do not move.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
 #: "The National Health Agency (NHA)": a name with its acronym in brackets.
 _ACRONYM_RE = re.compile(rf"({NAME_RE.pattern})[ \t]*\(([A-Z][A-Z&.]{{1,7}})\)")
+_ACRONYM_WORD_RE = re.compile(r"(?:[A-Z]\.){2,7}|[A-Z]{2,7}")
+#: A name of two or more capitalised words, with the small words names keep inside them.
+_SPELLED_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ \t]+(?:(?:of|and|for|to|the|on|&)[ \t]+)*[A-Z][a-z]+)+")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
@@ -134,9 +149,22 @@ _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association 
 _PARTICLES = frozenset(NAME_PARTICLES)
 _PREPOSITIONS = frozenset("for of at from in by with on to".split())
 _DETERMINERS = frozenset("the a an".split())
-#: A definite description ("the campaigner") with no entity of that role is the most recent
+#: A definite description ("the campaigner") with no entity of that role is the most salient
 #: person mentioned at most this many characters before it.
 _DESCRIPTION_REACH = 250
+#: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
+_SENTENCE_END_RE = re.compile(
+    r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\b(?:Dr|Lt|St|Jr|Sr))(?<!\b(?:Sen|Rep|Gov|Gen))"
+    r"[.!?][\"”’']?[ \t]+(?=[\"“‘]?[A-Z])|\n\s*")
+#: Lappin and Leass's salience weights: every mention, a subject, a head noun (not a possessive
+#: or a modifier of another name) and a noun outside a prepositional phrase.
+_SALIENCE_MENTION, _SALIENCE_SUBJECT, _SALIENCE_HEAD, _SALIENCE_NON_ADVERBIAL = 100, 80, 80, 50
+#: "Trump campaign spokesman Jason Miller": "Trump" only modifies the name that follows.
+_MODIFIER_OF_NAME_RE = re.compile(rf"['’]|[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}?(?:{'|'.join(sorted(ROLE_NOUNS))})[ \t]+[A-Z]")
+#: A subject after its reporting verb: "..., noted NBC's Dante Chinni", "said Sen. Tim Kaine".
+_INVERTED_SUBJECT_RE = re.compile(rf"[,”\"'’][ \t]*(?:{VERB_ALT})[ \t]+(?:(?:[A-Z][\w.&-]*(?:['’]s)?|{'|'.join(sorted(ROLE_NOUNS))})[ \t]+){{0,3}}$")
+#: A closing author's note: "Charlotte Meehan is playwright-in-residence at Wheaton College."
+_AUTHOR_NOTE_RE = re.compile(r"([A-Z][\w’'.-]+(?:[ \t]+[A-Z][\w’'.-]+){1,3})(?:,[^,]{1,60},)?[ \t]+(?:is|was|writes)\b")
 #: Roles that speak for someone else: "the spokeswoman" is not the person just mentioned.
 _PROXY_ROLES = frozenset("""spokesman spokeswoman spokesperson official aide adviser advisor
     representative lawyer attorney source""".split())
@@ -154,6 +182,13 @@ class _Entity:
     #: Reads as a person, so "he"/"she" may refer to it: a title or role apposition, a known
     #: gender, a given name first, or one word that speaks ("Marine One", "Easter Island" are not).
     personal: bool = False
+    #: The gender its given name suggests (gender-guesser): "Chris" is likely a man, and a
+    #: "she" prefers someone else, but the text may say otherwise ("Sam Porter ... She said").
+    likely_gender: str | None = None
+    #: Salience (Lappin & Leass 1994): the weights of its mentions, halved with every sentence
+    #: since; ``salience_at`` is the sentence the value was last brought up to.
+    salience: float = 0.0
+    salience_at: int = 0
 
 
 def _tokens(mention: str) -> list[str]:
@@ -266,6 +301,21 @@ def headline_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _spelled_out_acronyms(text: str) -> dict[str, str]:
+    """Acronyms (without dots) of the names spelled out in ``text``: "SEC" for "Securities and
+    Exchange Commission", "RT" for "Russia Today"; an acronym two names share is left out."""
+    found: dict[str, set[str]] = {}
+    for m in _SPELLED_NAME_RE.finditer(text):
+        words = m.group().split()
+        for i in range(len(words)):  # "The Securities and ...": also without leading words
+            if words[i][:1].isupper() and words[i] != "The":
+                name = " ".join(words[i:])
+                initials = "".join(w[0] for w in words[i:] if w[:1].isupper())
+                if len(initials) >= 2:
+                    found.setdefault(initials, set()).add(name)
+    return {a: names.pop() for a, names in found.items() if len(names) == 1}
+
+
 def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -354,7 +404,8 @@ def _last_noun(mention: str) -> str | None:
 def _names_a_person(head: str) -> bool:
     """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
     "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
-    person = head in _ROLE_SET or head in TITLES or head in _MALE_WORDS or head in _FEMALE_WORDS
+    person = head in _ROLE_SET or head in TITLES or head in _PERSON_ROLES or head in _MALE_WORDS \
+        or head in _FEMALE_WORDS  # "the Republican nominee", "the New York businessman"
     return person and head not in ORG_WORDS and head not in _ORG_HEADS and head not in _PROXY_ROLES
 
 
@@ -375,7 +426,9 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     if not lower:
         return [], toks
     last = lower[-1]
-    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in lower):
+    # "the former presidential candidate Mitt Romney": a determiner that opens the role is fine.
+    inner = lower[1:] if lower[0] == 0 and toks[0].lower() in _DETERMINERS else lower
+    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in inner):
         return None
     return toks[:last + 1], toks[last + 1:]
 
@@ -393,6 +446,8 @@ _ONE_WORD_TITLES = frozenset("""president speaker sen. senator rep. representati
     judge secretary chairman chairwoman chair leader whip minister premier chancellor ambassador general
     gen. director commissioner counsel dr. mr. mrs. ms. mr mrs ms""".split())
 _NAME_SUFFIXES = frozenset("jr. jr sr. sr ii iii iv".split())
+#: Honorifics: the word after one is a name even when it is also a title ("Mr. King").
+_HONORIFICS = frozenset("mr. mr mrs. mrs ms. ms miss dr. dr".split())
 #: Title words that also open company names ("General Motors", "Director Films").
 _ALSO_NAME_WORDS = frozenset("general gen. director chair leader counsel secretary".split())
 
@@ -421,14 +476,18 @@ def _split_capitalised_title(toks: list[str]) -> tuple[list[str], list[str]] | N
 def _person_of_organisation(toks: list[str]) -> list[str] | None:
     """``Economist Peter Novak of Crestline Bank`` -> ``Economist Peter Novak``.
 
-    A titled or two-word person name followed by "of"/"at" and an organisation is that person;
+    A titled person or a given name and surname followed by "of"/"at" and a proper name is that person;
     ``None`` when the mention is not of that shape ("Bank of England", "Secretary of State").
     """
     for i, tok in enumerate(toks):
         if tok in ("of", "at") and 0 < i < len(toks) - 1:
             head, tail = toks[:i], [t for t in toks[i + 1:] if t != "the"]
             titles, core = _strip_titles(head)
-            if core and (titles or len(core) >= 2) and not _is_org(head) and tail and _is_org(tail) \
+            # The tail may be any proper name: "Mr. Morgan of the Sierra Club", "Sen. Lamar
+            # Alexander of Tennessee"; the head must read as a person (a title or a given name).
+            person = titles or (len(core) >= 2 and first_name_gender(core[0]) is not None)
+            proper = tail and (_is_org(tail) or all(t[:1].isupper() or t in _NAME_GLUE for t in tail))
+            if core and person and not _is_org(head) and proper \
                     and all(t[:1].isupper() for t in core):
                 return head
             return None
@@ -443,17 +502,22 @@ class _Resolver:
         self.direct = sorted((q.start, q.end) for q in quotes if q.kind == "direct")
         self.direct_starts = [a for a, _ in self.direct]
         self.mention_starts = {q.speaker_start for q in quotes if q.speaker_start is not None}
+        self.sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
         spans = {(q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None}
         occs = _occurrences(text, spans)
         self.entities: dict[str, _Entity] = {}
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
+        self.formal = _formal_names(self.full_names)
         # Occurrences that count: organisations, evidenced persons, and bare
         # tokens that are a variant of an evidenced full name ("Han").
         self.occs: list[_Occ] = []
         # "The National Health Agency (NHA)": later "the NHA" is the same organisation.
-        self.acronyms = {m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
-                         if _is_org(_tokens(m.group(1)))}
+        # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
+        # out in the text.
+        self.acronyms = _spelled_out_acronyms(text)
+        self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
+                              if _is_org(_tokens(m.group(1)))})
         for o in occs:
             if o.is_org:
                 name = self._org_key(o)
@@ -484,22 +548,41 @@ class _Resolver:
         longest = max(len(c) for c in cands)
         cands = [c for c in cands if len(c) == longest]
 
-        def recency(c: tuple[str, ...]) -> tuple[int, str]:
+        def salience(c: tuple[str, ...]) -> tuple[float, int, str]:
             ent = self.entities.get(" ".join(c))
-            return (ent.last_seen if ent and ent.last_seen <= pos else -1, " ".join(c))
+            seen = ent is not None and 0 <= ent.last_seen <= pos
+            return (self._salience(ent, pos) if seen else 0.0, ent.last_seen if seen else -1, " ".join(c))
 
-        return max(cands, key=recency)
+        return max(cands, key=salience)
 
     def _person(self, o: _Occ) -> _Entity:
         full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
+        full = self.formal.get(full, full)  # "Bobby Scott" -> "Robert C. Scott"
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
         words = o.titles + re.findall(r"[\w.]+", o.appos)
         ent.roles |= {w.lower() for w in words}
         ent.gender = ent.gender or gender_of(words, list(full))
+        given = first_name_gender(full[0]) if len(full) >= 2 else None  # gender-guesser's names
+        ent.likely_gender = ent.likely_gender or (given if given in ("m", "f") else None)
         ent.personal = ent.personal or bool(words) or ent.gender is not None or (
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
+
+    # -- salience ------------------------------------------------------------
+    def _sentence(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, pos)
+
+    def _salience(self, ent: _Entity, pos: int) -> float:
+        return ent.salience * 0.5 ** (self._sentence(pos) - ent.salience_at)
+
+    def _add_salience(self, ent: _Entity, pos: int, subject: bool, head: bool = True) -> None:
+        prev = self.text[max(0, pos - 20):pos].split()
+        adverbial = bool(prev) and prev[-1].lower() in _PREPOSITIONS | _PLACE_PREPS
+        weight = _SALIENCE_MENTION + _SALIENCE_SUBJECT * subject + _SALIENCE_HEAD * head \
+            + _SALIENCE_NON_ADVERBIAL * (not adverbial)
+        ent.salience = self._salience(ent, pos) + weight
+        ent.salience_at = self._sentence(pos)
 
     def _in_direct(self, pos: int) -> bool:
         k = bisect.bisect_right(self.direct_starts, pos) - 1
@@ -515,14 +598,32 @@ class _Resolver:
 
     def _resolve_pronoun(self, word: str, pos: int) -> _Entity | None:
         w = word.lower()
+        if w in ("i", "we") and not self._in_direct(pos):
+            # "I"/"we" in the narration is the writer (or the editorial board), not the last-named
+            return self._author() if w == "i" else None
         if w in ("they", "we", "it"):
             return self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
-        ent = self._recent(lambda e: not e.is_org and e.personal and (gender is None or e.gender in (None, gender)),
-                           pos)
+        best = None
+        for e in self.entities.values():
+            if not e.is_org and e.personal and 0 <= e.last_seen <= pos and (gender is None or e.gender in (None, gender)):
+                key = (gender is None or e.likely_gender in (None, gender), self._salience(e, pos), e.last_seen)
+                if best is None or key > best[0]:
+                    best = (key, e)
+        ent = best[1] if best else None
         if ent is not None and gender and ent.gender is None:
             ent.gender = gender  # learn from pronoun use
         return ent
+
+    def _author(self) -> _Entity | None:
+        """The writer of a first-person piece, when its closing author's note names them
+        ("Charlotte Meehan is playwright-in-residence at ..."); ``None`` otherwise."""
+        last = self.text.rstrip().rsplit("\n", 1)[-1].strip()
+        m = _AUTHOR_NOTE_RE.match(last)
+        if m is None or first_name_gender(m.group(1).split()[0]) is None:
+            return None
+        name = m.group(1)
+        return self.entities.setdefault(name, _Entity(name, False, personal=True))
 
     def _resolve_description(self, mention: str, pos: int) -> _Entity | None:
         head = _description_head(mention) or _last_noun(mention)
@@ -541,24 +642,34 @@ class _Resolver:
         def same_party(e: _Entity) -> bool:  # "the Democratic nominee" is not the Republican one
             return party is None or _party(e.roles) in (None, party)
 
+        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
+        if plural:  # "the two Republican presidents": several people, no one speaker
+            return None
         ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
-        plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
-            ent = self._recent(lambda e: not e.is_org and e.last_seen >= pos - _DESCRIPTION_REACH
-                               and (gender is None or e.gender in (None, gender)), pos)
+            near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
+                    and (gender is None or e.gender in (None, gender)) and same_party(e)]
+            ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
         return ent
 
     def _antecedent(self, pos: int) -> _Entity | None:
-        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said"."""
-        best = None
-        for o in self.occs:
-            if o.end <= pos and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:pos]):
-                best = o
-        if best is None:
-            return None
-        return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+        """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said",
+        "Jeffrey A. Rosen, the deputy attorney general, who", "The president, who"."""
+        apposition = re.search(r",[^,.;:!?\n]{1,80},[ \t]*$", self.text[max(0, pos - 100):pos])
+        end = pos - len(apposition.group()) if apposition else pos
+        for at in ((pos, end) if apposition else (pos,)):
+            best = None
+            for o in self.occs:
+                if o.end <= at and re.fullmatch(r"[ \t]*,?[ \t]*", self.text[o.end:at]):
+                    best = o
+            if best is not None:
+                return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+        description = re.search(rf"(?<![\w’'-])({DESCRIPTION_RE.pattern})[ \t]*,?[ \t]*$", self.text[max(0, pos - 80):pos])
+        if description:
+            return self._resolve_description(description.group(1), pos)
+        return None
 
     def _common_word(self, token: str) -> bool:
         """A capitalised word that only ever opens a sentence in this text ("Authorities said",
@@ -581,8 +692,11 @@ class _Resolver:
         return True
 
     def _org_key(self, o: _Occ) -> str:
-        name = _org_name(self.text[o.start:o.end])
-        return self.acronyms.get(name, name)
+        return self._expand_acronym(_org_name(self.text[o.start:o.end]))
+
+    def _expand_acronym(self, name: str) -> str:
+        """"S.E.C." -> "Securities and Exchange Commission" when the text spells it out."""
+        return self.acronyms.get(name.replace(".", ""), name) if _ACRONYM_WORD_RE.fullmatch(name) else name
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
@@ -619,6 +733,15 @@ class _Resolver:
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
+        if "and" in toks[1:-1] and not _is_org(toks):
+            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials": the first named,
+            # when it is a name the text knows ("Federal and state officials" names no one).
+            first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
+                    and not second[:1].isdigit():  # "Clinton and 44 percent" is no pair of speakers
+                ent = self._resolve_text(" ".join(first), pos, nested=True)
+                if ent is not None and (ent.last_seen >= 0 or len(first) >= 2):
+                    return ent
         if not toks or _is_lead(toks[0]):  # "Regarding Russia", "In Beijing": not a source
             return None
         if len(toks) == 1 and self._common_word(toks[0]):  # "Authorities", "Scholars", "Twelve"
@@ -650,10 +773,11 @@ class _Resolver:
         roles, toks = split
         mention = " ".join(toks)
         titles, core = _strip_titles(toks)
+        if not core and title_roles and title_roles[-1].lower() in _HONORIFICS:
+            titles, core = [], toks  # "Mr. King": a surname that is also a title
         titles = title_roles + roles + titles
         if _is_org(toks):
-            name = _org_name(mention)
-            name = self.acronyms.get(name, name)
+            name = self._expand_acronym(_org_name(mention))
             return self.entities.setdefault(name, _Entity(name, True))
         if not core:  # "the President" written as a bare title
             return self._resolve_description("the " + titles[-1], pos)
@@ -672,17 +796,30 @@ class _Resolver:
         events.sort(key=lambda ev: (ev[0], ev[1]))
         result: list[str | None] = [None] * len(quotes)
         cache: dict[tuple[int, int], _Entity | None] = {}
+        occ_starts = {o.start for o in self.occs}
+        subject_sentences: set[int] = set()  # sentences whose first name has been seen
         for pos, kind, payload in events:
             if kind == 0:
                 o = payload
                 ent = self.entities[self._org_key(o)] if o.is_org else self._person(o)
                 if not self._in_direct(pos):
                     ent.last_seen = pos
+                    # A subject: the sentence's first name, a reporting verb's subject, a speaker.
+                    first = self._sentence(pos) not in subject_sentences
+                    subject_sentences.add(self._sentence(pos))
+                    modifier = bool(_MODIFIER_OF_NAME_RE.match(self.text, o.end))
+                    subject = (first and not modifier) or pos in self.mention_starts \
+                        or bool(_SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120))) \
+                        or bool(_INVERTED_SUBJECT_RE.search(self.text[max(0, pos - 60):pos]))
+                    self._add_salience(ent, pos, subject, head=not modifier)
             elif kind == 1:
                 if not self._in_direct(pos) and pos not in self.mention_starts:
                     ent = self._resolve_pronoun(payload, pos)
                     if ent is not None:
                         ent.last_seen = pos
+                        subject_sentences.add(self._sentence(pos))
+                        self._add_salience(ent, pos, subject=payload.lower() in ("he", "she"),
+                                           head=payload.lower() in ("he", "she", "him"))
             else:
                 q = quotes[payload]
                 key = (q.speaker_start, q.speaker_end)
@@ -692,13 +829,17 @@ class _Resolver:
                 if ent is not None:
                     result[payload] = ent.name
                     ent.last_seen = max(ent.last_seen, pos)
+                    if pos not in occ_starts:  # a named speaker counted as an occurrence already
+                        self._add_salience(ent, pos, subject=True)
         return result
 
 
-_APPOSITION_RE = re.compile(r",\s*|\s+who\s+")
+_APPOSITION_RE = re.compile(r",\s*|\s+who\s+|[ \t]+(?:--|—|–)[ \t]+")
+#: "Critics of the program, like Senator Charles Grassley": the name the example gives.
+_EXAMPLE_RE = re.compile(r"(?:like|including|such[ \t]+as)[ \t]+")
 _CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
 #: Capitalised words that open a sentence but never a name ("The poll", "Some state officials").
-_NOT_NAME_START = r"(?!(?:The|A|An|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
+_NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
@@ -717,11 +858,12 @@ _NAMED_AUTHOR_RE = re.compile(
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
-#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official".
+#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
+#: "McCabe's lawyers", "Mueller's office": those they speak for.
 _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
-    rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
+    rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
 
 
 #: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
@@ -766,14 +908,39 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
     if len(parts) < 2:
         return mention, start
     for part, at in parts:
+        example = _EXAMPLE_RE.match(part)
+        if example and at > 0:  # "..., including the United States Conference of Mayors"
+            part, at = part[example.end():], at + example.end()
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
-                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]):
+                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
+                and re.match(_NOT_NAME_START, part):  # "Another critic, Laurence H. Tribe": Tribe
             return part, start + at
     return parts[0][0], start + parts[0][1]
+
+
+def _formal_names(full_names: set[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Full names written with a familiar given name, mapped to the fullest formal form of the
+    same person in the text: "Bobby Scott" -> "Robert C. Scott", "Joe Biden" -> "Joseph R.
+    Biden" (the ``nicknames`` package decides which given names are one)."""
+    from pipeline.quotes.corpus_speakers import same_given_name  # it imports this module
+
+    formal = {}
+    for short in full_names:
+        fuller = [f for f in full_names if f != short and f[-1] == short[-1] and len(f) >= len(short)
+                  and f[0] != short[0] and same_given_name(f[0].lower(), short[0].lower())]
+        if fuller:
+            formal[short] = max(fuller, key=lambda f: (len(f), f))
+    return formal
+
+
+#: A nickname in quotes inside a name: Rep. Robert C. "Bobby" Scott.
+_QUOTED_NICKNAME_RE = re.compile(r"(?<=[A-Z][\w.] )[\"“][A-Z][a-z]+[\"”] (?=[A-Z])")
 
 
 def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     """Return copies of ``quotes`` (same order) with ``speaker`` set (see module docstring)."""
     text = text.translate(_SPACES)
+    # Blank the nickname (same length, offsets stay) so the name reads "Robert C. Scott".
+    text = _QUOTED_NICKNAME_RE.sub(lambda m: " " * len(m.group()), text)
     names = _Resolver(text, quotes).run(quotes)
     return [replace(q, speaker=name) for q, name in zip(quotes, names)]
