@@ -9,6 +9,8 @@ import pytest
 
 import scripts_loader  # noqa: F401  (registers the infer schema)
 from conftest import CONFIGS, LABELS
+from test_news_quotes import write_corpus
+from test_stance_model import _write_corpora
 
 CLAUSES = [
     "Hale said Donald Trump wrecked climate action and the Senate.",
@@ -201,3 +203,30 @@ def test_stance_config_builds_the_multi_target_classifier(tiny_multi_target):
     assert isinstance(instantiate(cfg.stance), MultiTargetStanceClassifier)
     assert default.stance._target_.startswith("pipeline.stance.classifier.StanceClassifier")
     assert train.stance_model == "multi_target" and train.neutral_bias == "dev"
+
+
+def test_a_short_training_run_groups_clauses_and_writes_a_calibrated_checkpoint(tmp_path, tiny_encoder):
+    from pipeline.stance.multi_target_training import train_multi_target
+    from pipeline.stance.training import CorpusSpec
+
+    news_quotes = write_corpus(tmp_path)
+    vast, news = _write_corpora(tmp_path)
+    corpora = {"polnear_quotes": CorpusSpec(format="polnear_quotes", train=str(news_quotes), dev=str(news_quotes)),
+               "vast": CorpusSpec(format="vast", train=str(vast), dev_fraction=0.34),
+               "newsmtsc": CorpusSpec(format="newsmtsc", train=str(news), dev=str(news))}
+    metrics = train_multi_target(
+        corpora, str(tiny_encoder), tmp_path / "run",
+        training_args={"max_steps": 20, "per_device_train_batch_size": 4, "learning_rate": 1e-3,
+                       "use_cpu": True, "report_to": "none", "save_strategy": "no",
+                       "train_sampling_strategy": "group_by_length", "disable_tqdm": True},
+        max_length=48, seed=3, neutral_bias="dev", head={"head_hidden": 16},
+        gate={"encoder": str(tiny_encoder), "threshold": 0.99, "neutral_score": "dev"})
+    assert metrics["train_steps"] == 20
+    assert metrics["train_clauses"] < metrics["train_pairs"]  # an attribution's targets share one example
+    assert set(metrics["dev"]) == {"polnear_quotes", "vast", "newsmtsc"}
+    assert metrics["neutral_bias"] in metrics["neutral_bias_grid"]
+    config = json.loads((tmp_path / "run" / "model" / "config.json").read_text())
+    assert config["stance_temperature"] > 0 and config["stance_context"] == "clause"
+    assert 0.5 <= config["stance_gate_neutral_score"] <= 1.0 and config["stance_gate_threshold"] == 0.99
+    classifier = _classifier(tmp_path / "run" / "model")
+    assert classifier.predict(["taxes"], ["Comment about taxes."])[0].label in set(LABELS)
