@@ -135,14 +135,15 @@ def test_gated_pairs_stay_neutral_and_marked(tiny_multi_target):
     assert predictions[1].score == pytest.approx(0.964)
 
 
-def test_checkpoint_round_trip_is_fp16_on_disk_and_self_describing(tiny_multi_target, tmp_path):
+def test_checkpoint_round_trip_is_fp16_on_disk_and_self_describing(tiny_multi_target, tiny_stance_model, tmp_path):
     import torch
     from safetensors.torch import load_file
     from transformers import AutoModel, AutoTokenizer
 
     from pipeline.models import save_fp16
-    from pipeline.stance.multi_target import MultiTargetStanceModel
+    from pipeline.stance.multi_target import MultiTargetStanceModel, is_multi_target_checkpoint
 
+    assert is_multi_target_checkpoint(str(tiny_multi_target)) and not is_multi_target_checkpoint(str(tiny_stance_model))
     config = json.loads((tiny_multi_target / "config.json").read_text())
     assert config["model_type"] == "multi_target_stance"
     assert config["id2label"] == {"0": "against", "1": "favor", "2": "neutral"}
