@@ -87,7 +87,8 @@ class MultiTargetStanceModel(PreTrainedModel):
         checkpoint ``AutoModel`` reads (the cross-encoder's ``bert.*`` weights included)."""
         encoder = AutoModel.from_pretrained(resolve_model_path(name_or_path), dtype=torch.float32)
         config = MultiTargetStanceConfig(encoder=encoder.config.to_dict(), id2label=dict(enumerate(labels)),
-                                         label2id={label: i for i, label in enumerate(labels)}, **head)
+                                         label2id={label: i for i, label in enumerate(labels)},
+                                         pad_token_id=getattr(encoder.config, "pad_token_id", None), **head)
         model = cls(config)
         model.encoder.load_state_dict(encoder.state_dict())
         return model
