@@ -154,12 +154,16 @@ def _crop(text: str, offsets: list[tuple[int, int]], anchor: int, budget: int) -
     """Cut ``text`` (tokenised as ``offsets``) to ``budget`` tokens around char ``anchor``."""
     if len(offsets) <= budget:
         return text
-    if anchor < 0:
-        first = 0
-    else:
-        at = next((i for i, (s, _) in enumerate(offsets) if s >= anchor), len(offsets) - 1)
-        first = min(max(0, at - budget // 2), len(offsets) - budget)
+    first = _window(offsets, anchor, budget)
     return text[offsets[first][0]:offsets[first + budget - 1][1]]
+
+
+def _window(offsets: list[tuple[int, int]], anchor: int, budget: int) -> int:
+    """First token of the ``budget``-token window around char ``anchor`` (the head when < 0)."""
+    if anchor < 0:
+        return 0
+    at = next((i for i, (s, _) in enumerate(offsets) if s >= anchor), len(offsets) - 1)
+    return min(max(0, at - budget // 2), len(offsets) - budget)
 
 
 def encode_pairs(
@@ -242,3 +246,102 @@ def quote_clause(document: str, quote: dict) -> tuple[str, tuple[int, int]]:
     lo, hi = clause_start(quote), max(b for _, b in parts.values())
     holder = parts.get("speaker")
     return document[lo:hi], ((holder[0] - lo, holder[1] - lo) if holder else NO_MENTION)
+
+
+def mark_clause(text: str, mentions: Sequence[tuple[int, int]],
+                holder: tuple[int, int] = NO_MENTION) -> tuple[str, list[tuple[int, int] | None], tuple[int, int] | None]:
+    """Wrap every target mention of one clause in « » and the holder in ⟨ ⟩, all at once.
+
+    The multi-target model reads a clause once for all its targets, so each target is found by
+    the position of its own span rather than by a marker of its own.  Returns the marked text,
+    each mention's span in it (markers included; ``None`` for ``(-1, -1)`` or a span outside
+    the text) and the holder's span in it (``None`` for none).  A mention overlapping one
+    already marked (two targets named by the same words) shares its marks; a holder
+    overlapping a mention is not marked, as in :func:`mark_mention`, but still located.
+    """
+    valid = lambda span: 0 <= span[0] < span[1] <= len(text)  # noqa: E731
+    marked: list[tuple[int, int]] = []
+    for span in sorted({tuple(m) for m in mentions if valid(m)}, key=lambda s: (s[0], -s[1])):
+        if not any(span[0] < end and begin < span[1] for begin, end in marked):
+            marked.append(span)
+    holder_ok = valid(holder)
+    holder_marked = holder_ok and not any(holder[0] < end and begin < holder[1] for begin, end in marked)
+    inserts: list[tuple[int, int, str]] = []  # (position, closing marks first, string)
+    for begin, end in marked:
+        inserts += [(begin, 1, f"{OPEN} "), (end, 0, f" {CLOSE}")]
+    if holder_marked:
+        inserts += [(holder[0], 1, f"{HOLDER_OPEN} "), (holder[1], 0, f" {HOLDER_CLOSE}")]
+    inserts.sort()
+    pieces, at, new_at = [], 0, [0] * (len(text) + 1)  # new_at[i]: where original char i lands
+    opened: dict[int, int] = {}  # original position -> where its opening marks begin
+    closed: dict[int, int] = {}  # original position -> where its closing marks end
+    length = 0
+    for position, closing_first, string in inserts:
+        for i in range(at, position):
+            new_at[i] = length + (i - at)
+        pieces.append(text[at:position])
+        length += position - at
+        at = position
+        if closing_first == 1:
+            opened.setdefault(position, length)
+        pieces.append(string)
+        length += len(string)
+        if closing_first == 0:
+            closed[position] = length
+    for i in range(at, len(text) + 1):
+        new_at[i] = length + (i - at)
+    pieces.append(text[at:])
+
+    def moved(span: tuple[int, int], with_marks: bool) -> tuple[int, int]:
+        if with_marks:
+            return opened.get(span[0], new_at[span[0]]), closed.get(span[1], new_at[span[1]])
+        return new_at[span[0]], new_at[span[1] - 1] + 1
+
+    spans = []
+    for mention in mentions:
+        mention = tuple(mention)
+        if not valid(mention):
+            spans.append(None)
+            continue
+        home = next((s for s in marked if mention[0] < s[1] and s[0] < mention[1]), None)
+        spans.append(moved(home, True) if home == mention else moved(mention, False) if home is None
+                     else (min(moved(home, True)[0], moved(mention, False)[0]),
+                           max(moved(home, True)[1], moved(mention, False)[1])))
+    holder_span = moved(holder, holder_marked) if holder_ok else None
+    return "".join(pieces), spans, holder_span
+
+
+def encode_clause(tokenizer: PreTrainedTokenizerBase, text: str, mentions: Sequence[tuple[int, int]],
+                  holder: tuple[int, int] = NO_MENTION, max_length: int = 192) -> dict:
+    """One clause with all its targets' mentions and its holder marked (:func:`mark_clause`),
+    tokenised once for the multi-target model.
+
+    Returns ``input_ids`` and ``attention_mask`` (and ``token_type_ids`` where the tokenizer
+    makes them) with ``spans``: each mention's token range ``(first, last + 1)``, ``None`` where
+    the target has no mention (or its mention fell outside a cropped clause), and ``holder``,
+    the holder's token range or ``None``.  A clause over ``max_length`` tokens keeps the window
+    around its first mention, as :func:`encode_pairs` does for one target.
+    """
+    marked, spans, holder_span = mark_clause(text, mentions, holder)
+    budget = max(8, max_length - tokenizer.num_special_tokens_to_add(pair=False))
+    offsets = tokenizer(marked, add_special_tokens=False, return_offsets_mapping=True,
+                        verbose=False)["offset_mapping"]
+    shift = 0
+    if len(offsets) > budget:
+        first = _window(offsets, min((s[0] for s in spans if s is not None), default=-1), budget)
+        shift = offsets[first][0]
+        marked = marked[shift:offsets[first + budget - 1][1]]
+    encoded = tokenizer(marked, truncation=True, max_length=max_length, return_offsets_mapping=True,
+                        return_special_tokens_mask=True, verbose=False)
+    chars = [None if special else span for span, special in
+             zip(encoded.pop("offset_mapping"), encoded.pop("special_tokens_mask"))]
+
+    def tokens(span: tuple[int, int] | None) -> tuple[int, int] | None:
+        if span is None:
+            return None
+        begin, end = span[0] - shift, span[1] - shift
+        inside = [i for i, c in enumerate(chars) if c is not None and c[0] >= begin and c[1] <= end and c[1] > c[0]]
+        return (inside[0], inside[-1] + 1) if inside else None
+
+    return {**{k: list(v) for k, v in encoded.items()},
+            "spans": [tokens(s) for s in spans], "holder": tokens(holder_span)}

@@ -27,10 +27,11 @@ from transformers import (
 
 from pipeline.eval.metrics import stance_metrics
 from pipeline.models import resolve_model_path, save_fp16
-from pipeline.stance.calibration import calibrate
+from pipeline.stance.calibration import calibrate, softmax
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.corpora import LABELS, holders_of, mentions_of, read_corpus, split_by_group
 from pipeline.stance.features import NO_MENTION, encode_pairs, find_mention
+from pipeline.stance.gate import RelevanceGate
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,24 @@ def train_stance(
     return metrics
 
 
+def gate_settings(dev: pd.DataFrame, neutral_probs: np.ndarray, encoder: str, threshold: float,
+                  neutral_score: float | str = "dev", dtype: str = "auto") -> dict:
+    """The relevance gate's ``threshold`` and ``neutral_score`` for a checkpoint; a ``"dev"``
+    score is the mean of ``neutral_probs`` (the calibrated model's, one per ``dev`` row) over the
+    pairs the gate skips, clipped to [0.5, 1] as :class:`RelevanceGate` requires."""
+    skipped = 0
+    if neutral_score == "dev":
+        gate = RelevanceGate.from_config(encoder, threshold, neutral_score=1.0, dtype=dtype)
+        keep = gate.keep(dev["target"].tolist(), dev["text"].tolist())
+        keep |= np.array([m != NO_MENTION for m in mentions_of(dev)], dtype=bool)
+        skipped = int((~keep).sum())
+        if not skipped:
+            raise ValueError("gate.neutral_score=dev: the gate skips no dev pair; set a number")
+        neutral_score = float(np.clip(neutral_probs[~keep].mean(), 0.5, 1.0))
+        log.info("gate: neutral score %.3f measured on %d skipped dev pairs", neutral_score, skipped)
+    return {"threshold": float(threshold), "neutral_score": float(neutral_score), "skipped_dev_pairs": skipped}
+
+
 NEUTRAL_BIAS_GRID = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
 
 
@@ -226,7 +245,9 @@ def choose_neutral_bias(logits: np.ndarray, dev_frames: Mapping[str, pd.DataFram
 
 
 def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataFrame],
-                        max_length: int = 192, dtype: str = "auto", neutral_bias: float | str = 0.0) -> dict:
+                        max_length: int = 192, dtype: str = "auto", neutral_bias: float | str = 0.0,
+                        classifier_cls: type[StanceClassifier] = StanceClassifier,
+                        gate: Mapping[str, Any] | None = None) -> dict:
     """Fit the logit temperature on dev, store it in the checkpoint's config, score every dev set.
 
     ``neutral_bias``: a margin that favor/against must clear over neutral, added to the neutral
@@ -236,9 +257,14 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
 
     Scoring goes through the saved fp16 checkpoint and the inference classifier, so the dev
     numbers describe exactly what ships (``dtype`` as at inference, see
-    :func:`pipeline.models.inference_dtype`).
+    :func:`pipeline.models.inference_dtype`).  ``classifier_cls``: the inference class of the
+    checkpoint (the cross-encoder's, or :class:`pipeline.stance.multi_target.MultiTargetStanceClassifier`).
+
+    ``gate`` (``encoder``, ``threshold``, ``neutral_score``): store the relevance gate's settings
+    in the checkpoint's config as ``stance_gate_*``; ``neutral_score: dev`` measures it as the
+    mean calibrated probability of ``neutral`` over the dev pairs the gate would skip.
     """
-    classifier = StanceClassifier.from_pretrained(str(model_dir), dtype=dtype, max_length=max_length)
+    classifier = classifier_cls.from_pretrained(str(model_dir), dtype=dtype, max_length=max_length)
     label2id = {label: i for i, label in classifier.id2label.items()}
     dev_all = pd.concat(dev_frames.values(), ignore_index=True)
     logits = classifier.logits(dev_all["target"].tolist(), dev_all["text"].tolist(), mentions_of(dev_all),
@@ -251,6 +277,11 @@ def calibrate_and_score(model_dir: str | Path, dev_frames: Mapping[str, pd.DataF
     logits = classifier.decision_logits(logits)
     calibration = calibrate(logits, np.array([label2id[label] for label in dev_all["label"]]))
     classifier.model.config.stance_temperature = calibration["temperature"]
+    if gate is not None:
+        result["gate"] = gate_settings(dev_all, softmax(logits, calibration["temperature"])[:, label2id["neutral"]],
+                                       **dict(gate))
+        classifier.model.config.stance_gate_threshold = result["gate"]["threshold"]
+        classifier.model.config.stance_gate_neutral_score = result["gate"]["neutral_score"]
     classifier.model.config.save_pretrained(model_dir)
     log.info("temperature %.3f; ECE %.4f -> %.4f on held-out dev half", calibration["temperature"],
              calibration["ece_before"], calibration["ece_after"])
