@@ -50,7 +50,8 @@ def _gold_pairs(article: dict) -> tuple[list[dict], dict[tuple[int, str], str]]:
 def predict_from_gold(gold_path: str | Path, classifier, text_dir: str | Path | None = None,
                       aliases: bool = True) -> list[dict]:
     """One row per gold (attribution, target) pair: ``doc_id``, ``a``, ``target``, ``gold``,
-    ``pred``, ``score``, ``gated``, ``mentioned``; the stance model reads the gold clauses."""
+    ``pred``, ``score``, ``gated``, ``mentioned``, ``input`` (the index of the stance input it was
+    answered from, in the order the classifier was given them); the model reads the gold clauses."""
     rows, inputs = [], []
     for article, text in read_articles(gold_path, text_dir):
         attributions, labels = _gold_pairs(article)
@@ -68,7 +69,7 @@ def predict_from_gold(gold_path: str | Path, classifier, text_dir: str | Path | 
     predictions = classifier.predict([p["target"] for p in inputs], [p["text"] for p in inputs],
                                      mentions=[p["mention"] for p in inputs], holders=[p["holder"] for p in inputs])
     for row in rows:
-        index = row.pop("input")
+        index = row["input"]  # the stance input it was answered from (None: not asked)
         prediction = predictions[index] if index is not None else None
         row.update(pred=prediction.label if prediction else "neutral",
                    score=prediction.score if prediction else None,
