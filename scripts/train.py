@@ -17,26 +17,8 @@ def train(cfg: DictConfig) -> dict:
     ``stance_model`` picks what is trained: ``cross_encoder`` (one pass per (target, text)
     pair) or ``multi_target`` (one pass per clause, a head per target).
     """
-    corpora = corpus_specs(OmegaConf.to_container(cfg.data.corpora, resolve=True))
-    if cfg.stance_model == "multi_target":
-        return train_multi_target(
-            corpora=corpora,
-            model_name_or_path=cfg.model.name_or_path,
-            output_dir=cfg.paths.output_dir,
-            training_args=OmegaConf.to_container(cfg.trainer.args, resolve=True),
-            max_length=cfg.model.max_length,
-            seed=cfg.seed,
-            max_train_samples=cfg.max_train_samples,
-            max_dev_samples=cfg.max_dev_samples,
-            split_seed=cfg.split_seed,
-            neutral_bias=cfg.neutral_bias,
-            gate=OmegaConf.to_container(cfg.gate, resolve=True) if cfg.get("gate") else None,
-            head=OmegaConf.to_container(cfg.head, resolve=True) if cfg.get("head") else None,
-        )
-    if cfg.stance_model != "cross_encoder":
-        raise ValueError(f"stance_model must be cross_encoder or multi_target, got {cfg.stance_model!r}")
-    return train_stance(
-        corpora=corpora,
+    shared = dict(
+        corpora=corpus_specs(OmegaConf.to_container(cfg.data.corpora, resolve=True)),
         model_name_or_path=cfg.model.name_or_path,
         output_dir=cfg.paths.output_dir,
         training_args=OmegaConf.to_container(cfg.trainer.args, resolve=True),
@@ -44,11 +26,18 @@ def train(cfg: DictConfig) -> dict:
         seed=cfg.seed,
         max_train_samples=cfg.max_train_samples,
         max_dev_samples=cfg.max_dev_samples,
-        mark_mentions=cfg.mark_mentions,
-        context=cfg.context,
         split_seed=cfg.split_seed,
         neutral_bias=cfg.neutral_bias,
     )
+    if cfg.stance_model == "multi_target":
+        return train_multi_target(
+            **shared,
+            gate=OmegaConf.to_container(cfg.gate, resolve=True) if cfg.get("gate") else None,
+            head=OmegaConf.to_container(cfg.head, resolve=True) if cfg.get("head") else None,
+        )
+    if cfg.stance_model != "cross_encoder":
+        raise ValueError(f"stance_model must be cross_encoder or multi_target, got {cfg.stance_model!r}")
+    return train_stance(**shared, mark_mentions=cfg.mark_mentions, context=cfg.context)
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="train")
