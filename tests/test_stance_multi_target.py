@@ -80,18 +80,42 @@ def test_one_encoder_pass_per_distinct_clause_whatever_the_number_of_targets(tin
     assert sum(rows) == len({texts[i] for i in keep})
 
 
-def test_a_target_without_a_mention_is_encoded_once_and_cached(tiny_multi_target):
+def test_a_target_without_a_mention_is_read_as_a_pair_and_the_clause_skipped(tiny_multi_target):
     classifier = _classifier(tiny_multi_target)
     rows = _count_encoder_rows(classifier)
     unmentioned = ["nuclear power", "gun control"]
     targets = [t for _ in CLAUSES for t in unmentioned]
     texts = [c for c in CLAUSES for _ in unmentioned]
     first = classifier.predict(targets, texts)
-    assert sum(rows) == len(CLAUSES) + len(unmentioned)  # the clauses, and each target string once
-    again = classifier.predict(targets, texts)
-    assert sum(rows) == 2 * len(CLAUSES) + len(unmentioned)  # the target encodings are cached
-    assert [p.probs for p in first] == [p.probs for p in again]
+    assert sum(rows) == len(targets)  # one (target, clause) pass per pair, no clause pass for them
+    rows.clear()
+    mixed = classifier.predict(["Donald Trump", "nuclear power"], [CLAUSES[0]] * 2)
+    assert sum(rows) == 2  # the clause for Donald Trump, the pair for nuclear power
+    assert mixed[1].probs == pytest.approx(first[0].probs, abs=1e-5)  # a pair's answer ignores its neighbours
     assert len({round(p.probs["favor"], 6) for p in first}) > 1
+
+
+def test_pairs_start_from_the_cross_encoders_own_head(tiny_stance_model):
+    """Started from a cross-encoder, the pair route answers exactly as that cross-encoder does."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from pipeline.stance.features import encode_pairs
+    from pipeline.stance.multi_target import MultiTargetStanceModel, pair_batch
+
+    cross = AutoModelForSequenceClassification.from_pretrained(tiny_stance_model).float().eval()
+    model = MultiTargetStanceModel.from_encoder(str(tiny_stance_model), LABELS, head_hidden=16).eval()
+    tokenizer = AutoTokenizer.from_pretrained(tiny_stance_model)
+    encoded = encode_pairs(tokenizer, ["gun control", "nuclear power"], CLAUSES[:2], 64, holders=[(0, 4), (0, 6)],
+                           aliases=True)
+    batch = pair_batch(tokenizer, [{k: encoded[k][n] for k in encoded} for n in range(2)])
+    with torch.no_grad():
+        ours = model.classify_pairs(batch["pair_input_ids"], batch["pair_attention_mask"],
+                                    batch.get("pair_token_type_ids"))
+        theirs = cross(**{k[len("pair_"):]: v for k, v in batch.items()}).logits
+    order = [cross.config.label2id[label] for label in LABELS]
+    torch.testing.assert_close(ours, theirs[:, order], atol=1e-5, rtol=1e-4)
+    assert not torch.allclose(ours[0], ours[1])
 
 
 def test_predictions_do_not_depend_on_the_order_of_targets(tiny_multi_target):

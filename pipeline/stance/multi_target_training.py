@@ -3,9 +3,9 @@
 Reads the same tables (:func:`pipeline.stance.training.load_splits`: ``target``, ``text``,
 ``label``, mention and holder spans) and turns rows that share (text, holder) into one example
 with a slot per target, through the featurisation the classifier uses at inference
-(:func:`pipeline.stance.multi_target.clause_examples`).  A news attribution with its article's
-targets becomes one clause with several slots; a sentence-level corpus row stays a one-target
-example.  Calibration (temperature, neutral margin on dev) and the gate's settings are the
+(:func:`pipeline.stance.multi_target.route_pairs`).  A news attribution with its article's
+targets becomes one clause with a slot per mentioned target; a target without a mention (most
+sentence-level topic corpora) is a (target, text) pair, as the cross-encoder reads it.  Calibration (temperature, neutral margin on dev) and the gate's settings are the
 cross-encoder's (:func:`pipeline.stance.training.calibrate_and_score`).
 
 Knows nothing about Hydra: ``scripts/train.py`` builds the arguments from the config.
@@ -25,12 +25,12 @@ from transformers import AutoTokenizer, Trainer, TrainingArguments, set_seed
 from pipeline.models import resolve_model_path, save_fp16
 from pipeline.stance.corpora import LABELS, holders_of, mentions_of
 from pipeline.stance.multi_target import (
-    TARGET_MAX_LENGTH,
     MultiTargetStanceClassifier,
     MultiTargetStanceModel,
     clause_batch,
-    clause_examples,
     is_multi_target_checkpoint,
+    pair_batch,
+    route_pairs,
 )
 from pipeline.stance.training import CorpusSpec, calibrate_and_score, load_splits
 
@@ -38,44 +38,47 @@ log = logging.getLogger(__name__)
 
 
 def training_examples(frame: pd.DataFrame, tokenizer, max_length: int) -> list[dict]:
-    """One example per distinct (text, holder) of ``frame``: the encoded clause, and per slot
-    its label id and target string (the string is encoded where the slot has no mention)."""
+    """The examples of ``frame`` through the classifier's own routing (:func:`route_pairs`): one
+    per distinct (text, holder) that mentions a target, with a label per mentioned target, and
+    one per (target, text) pair without a mention (``pair: True``)."""
     label2id = {label: i for i, label in enumerate(LABELS)}
-    targets, labels = frame["target"].tolist(), frame["label"].tolist()
-    examples, members = clause_examples(tokenizer, targets, frame["text"].tolist(), mentions_of(frame),
-                                        holders_of(frame), max_length)
-    for example, index in zip(examples, members):
-        example["labels"] = [label2id[labels[i]] for i in index]
-        example["targets"] = [targets[i] for i in index]
-    return examples
+    labels = frame["label"].tolist()
+    clauses, members, pairs, alone = route_pairs(tokenizer, frame["target"].tolist(), frame["text"].tolist(),
+                                                 mentions_of(frame), holders_of(frame), max_length)
+    for example, index in zip(clauses, members):
+        example.update(pair=False, labels=[label2id[labels[i]] for i in index])
+    for example, i in zip(pairs, alone):
+        example.update(pair=True, labels=[label2id[labels[i]]], spans=[], holder=None)
+    return clauses + pairs
 
 
 class ClauseCollator:
-    """Pads clauses (:func:`clause_batch`) and encodes the batch's distinct target strings that
-    some slot without a mention needs, once each."""
+    """Splits a batch into its clauses (:func:`clause_batch`) and its pairs (:func:`pair_batch`);
+    either part may be empty."""
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
 
     def __call__(self, examples: Sequence[dict]) -> dict[str, torch.Tensor]:
-        batch = clause_batch(self.tokenizer, examples)
-        slots = batch["target_mask"].shape[1]
-        labels = torch.full((len(examples), slots), -100, dtype=torch.long)
-        topic_index = torch.full((len(examples), slots), -1, dtype=torch.long)
-        topics: dict[str, int] = {}
-        for b, example in enumerate(examples):
-            labels[b, :len(example["labels"])] = torch.tensor(example["labels"])
-            for t, (span, target) in enumerate(zip(example["spans"], example["targets"])):
-                if span is None:
-                    topic_index[b, t] = topics.setdefault(target, len(topics))
-        if topics:
-            encoded = self.tokenizer(list(topics), truncation=True, max_length=TARGET_MAX_LENGTH, padding=True,
-                                     return_tensors="pt")
-            topic_ids, topic_mask = encoded["input_ids"], encoded["attention_mask"]
+        clauses = [e for e in examples if not e["pair"]]
+        pairs = [e for e in examples if e["pair"]]
+        empty = torch.zeros(0, 1, dtype=torch.long)
+        if clauses:
+            batch = clause_batch(self.tokenizer, clauses)
+            slots = batch["target_mask"].shape[1]
+            labels = torch.full((len(clauses), slots), -100, dtype=torch.long)
+            for b, example in enumerate(clauses):
+                labels[b, :len(example["labels"])] = torch.tensor(example["labels"])
         else:
-            topic_ids = topic_mask = torch.zeros(0, 1, dtype=torch.long)
-        return {**batch, "labels": labels, "topic_index": topic_index, "topic_input_ids": topic_ids,
-                "topic_attention_mask": topic_mask}
+            batch = {"input_ids": empty, "attention_mask": empty, "target_mask": torch.zeros(0, 1, 1),
+                     "holder_mask": torch.zeros(0, 1)}
+            labels = torch.zeros(0, 1, dtype=torch.long)
+        if pairs:
+            batch.update(pair_batch(self.tokenizer, pairs))
+        else:
+            batch.update(pair_input_ids=empty, pair_attention_mask=empty)
+        return {**batch, "labels": labels,
+                "pair_labels": torch.tensor([e["labels"][0] for e in pairs], dtype=torch.long)}
 
 
 def build_model(model_name_or_path: str, head: Mapping[str, Any] | None = None) -> MultiTargetStanceModel:
@@ -119,7 +122,9 @@ def train_multi_target(
 
     train_set = training_examples(train_frame, tokenizer, max_length)
     slots = sum(len(e["labels"]) for e in train_set)
-    log.info("%d train pairs in %d clauses (%.2f targets a clause)", slots, len(train_set), slots / max(1, len(train_set)))
+    alone = sum(e["pair"] for e in train_set)
+    log.info("%d train pairs: %d in %d clauses that mention their targets, %d read as pairs", slots,
+             slots - alone, len(train_set) - alone, alone)
     # Dev is scored after training, through the saved checkpoint and the inference classifier.
     args = TrainingArguments(output_dir=str(output_dir / "trainer"), seed=seed,
                              **{**dict(training_args), "eval_strategy": "no", "remove_unused_columns": False})
@@ -132,7 +137,8 @@ def train_multi_target(
 
     model_dir = save_fp16(trainer.model, tokenizer, output_dir / "model")
     metrics: dict[str, Any] = {"train": train_result.metrics, "train_steps": train_result.global_step,
-                               "train_pairs": slots, "train_clauses": len(train_set)}
+                               "train_pairs": slots, "train_clauses": len(train_set) - alone,
+                               "train_pairs_without_mention": alone}
     seen_pairs = slots * float(train_result.metrics.get("epoch", 1.0))
     metrics["seconds_per_1000_train_pairs"] = 1000 * train_result.metrics["train_runtime"] / max(seen_pairs, 1)
     metrics.update(calibrate_and_score(model_dir, dev_frames, max_length, neutral_bias=neutral_bias,
