@@ -474,3 +474,15 @@ def test_inverted_said_is_not_part_of_the_next_name():
     text = ("Tax expert Ryan Elms of a research group spoke first.\n\n"
             "Said Elms: “I don't get the sense she cares.” Elms added that reform was dead.")
     assert speaker_at(text, "reform was dead", "Elms", "cares.” ") == "Ryan Elms"
+
+
+def test_a_named_owners_thing_speaks_for_the_owner():
+    # A brief, a book or a bare possessive is its named owner; a possessive person is someone else.
+    text = "Marla Fenwick sued her former employer in May. Marla Fenwick's brief argues the contract was void."
+    assert speaker_of(text, "the contract was void", "Marla Fenwick's brief") == "Marla Fenwick"
+    text = "Tom Vesper bought a mine. Mr. Vesper's new company says the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Mr. Vesper's new company") == "Tom Vesper"
+    text = "Tom Vesper bought a mine. Vesper's niece said the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Vesper's niece") is None
+    text = "Tom Vesper bought a mine. Vesper's campaign strategist said the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Vesper's campaign strategist") is None

@@ -720,6 +720,9 @@ class _Resolver:
         if m:
             group = "name" if m.group("name") else "name2"
             return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+        m = _POSSESSOR_RE.fullmatch(mention)
+        if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
+            return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
         return None
 
     def _resolve_text(self, mention: str, pos: int, nested: bool = False) -> _Entity | None:
@@ -864,6 +867,27 @@ _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
+
+
+#: "Ivana Trump's brief", "Jared Diamond's 2005 best seller", "Stumpf's": a thing that speaks for
+#: its named owner ("Pellew's niece" is another person, see :func:`_is_person_noun`).
+_POSSESSOR_RE = re.compile(
+    rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})['’]s(?:[ \t]+(?P<thing>[^,;:()]{{1,60}}))?")
+#: Kin words a person's possessive may name ("Scott's niece"), beyond the gendered ones.
+_KIN = frozenset("niece nephew cousin child children grandson granddaughter friend friends widow widower".split())
+
+
+def _is_person_noun(phrase: str | None) -> bool:
+    """Whether ``phrase`` ends in a word for people ("new lawyer", "ex-wife", "aides",
+    "campaign strategist") or in a name; a missing phrase (a bare "Stumpf's") does not."""
+    if not phrase:
+        return False
+    if phrase.split()[-1][:1].isupper():
+        return True  # "Clinton's campaign manager Robby Mook", "NBC's Dante Chinni": a name follows
+    word = re.sub(r"^(?:ex|former|step)-", "", phrase.split()[-1].lower().strip("“”\"'’"))
+    people = (_ROLE_SET | TITLES | _PERSON_ROLES | _MALE_WORDS | _FEMALE_WORDS | _PROXY_ROLES | _KIN) \
+        - _ORG_HEADS - ORG_WORDS - {"statement", "report"}  # role nouns that are bodies or documents
+    return word in people or word.rstrip("s") in people or word.endswith(("people", "men", "ist", "ists", "ian", "ians"))
 
 
 #: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
