@@ -486,3 +486,13 @@ def test_a_named_owners_thing_speaks_for_the_owner():
     assert speaker_of(text, "the mine is safe", "Vesper's niece") is None
     text = "Tom Vesper bought a mine. Vesper's campaign strategist said the mine is safe."
     assert speaker_of(text, "the mine is safe", "Vesper's campaign strategist") is None
+
+
+def test_a_place_after_the_or_a_possessive_role_is_not_he():
+    # "The governor's Atlantic ..." gives no person "Atlantic"; "in the Marshall Islands" is a place.
+    text = ("Governor Paul Oduya toured the coast. The governor's Atlantic roots came into play. "
+            "Crops are failing in the Marshall Islands, he noted.")
+    assert speaker_at(text, "Crops are failing", "he", "Islands, ") == "Paul Oduya"
+    text = ("Governor Paul Oduya toured the coast. The governor's Atlantic roots came into play. "
+            "He said the storms were worse.")
+    assert speaker_at(text, "the storms were worse", "He", "play. ") == "Paul Oduya"

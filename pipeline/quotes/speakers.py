@@ -348,11 +348,16 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
             appos = ap.group(1)
         subj = bool(_SUBJ_OF_VERB_RE.match(text, e, min(len(text), e + 120)))
         # "climate envoy Ngozi Eze", "the Latvian journalist Dainis Ivans": a role just before.
-        before = re.findall(r"[a-z]+", text[max(0, s - 40):s].rsplit(".", 1)[-1])[-2:]
+        # (only words right before the name: "The president's Pacific roots" is no person)
+        before = re.fullmatch(r"(?:.*?[ \t])?((?:[a-z]+,?[ \t]+){1,2})", text[max(0, s - 40):s], re.S)
+        before = before.group(1).replace(",", " ").split() if before else []
         if not titled and not titles and set(before) & (_ROLE_SET | _PERSON_ROLES):
             titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
         after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        if not titles and not titled and not is_org and prev_word and prev_word.group(1) in ("the", "The") \
+                and not re.match(r"[ \t]+[a-z]", text[e:e + 2]):
+            continue  # "in the Marshall Islands, ...": a place, not a person ("the Durham probe" names him)
         if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
                 and first_name_gender(core[1]) is not None:
             core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
