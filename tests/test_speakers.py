@@ -496,3 +496,12 @@ def test_a_place_after_the_or_a_possessive_role_is_not_he():
     text = ("Governor Paul Oduya toured the coast. The governor's Atlantic roots came into play. "
             "He said the storms were worse.")
     assert speaker_at(text, "the storms were worse", "He", "play. ") == "Paul Oduya"
+
+
+def test_the_body_named_by_its_head_word():
+    # "the commission" is the Commission named before; "the intelligence" is not a committee's.
+    text = "The Harbour Safety Commission met in Leith. The commission said the pier would close."
+    assert speaker_of(text, "the pier would close", "The commission") == "Harbour Safety Commission"
+    text = ("The Harbour Intelligence Committee met in Leith. The intelligence showed that "
+            "the pier was unsafe.")
+    assert speaker_of(text, "the pier was unsafe", "The intelligence") is None

@@ -634,13 +634,21 @@ class _Resolver:
         head = _description_head(mention) or _last_noun(mention)
         if head is None or head in ("statement", "report", "source"):
             return None
+        def org_ok(e: _Entity) -> bool:
+            low = e.name.lower()
+            if head in ("company", "firm"):
+                return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
+            return e.is_org and re.search(rf"\b{re.escape(head)}\b", low) is not None
         if head in _ORG_HEADS:
-            def org_ok(e: _Entity) -> bool:
-                low = e.name.lower()
-                if head in ("company", "firm"):
-                    return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
-                return e.is_org and head in low
             return self._recent(org_ok, pos)
+        if not _names_a_person(head) and head not in _PROXY_ROLES and mention.split()[0].lower() == "the":
+            # "the commission", "the appeals court", "the campaign": the body whose name has that
+            # word as its head ("Commission on Presidential Debates", "Trump campaign"; not "House
+            # Intelligence Committee" for "the intelligence"); "an appeals court" is a new one
+            heads = re.compile(rf"(?:^|\s){re.escape(head)}(?:$|\s+(?:of|on|for)\b)")
+            named = self._recent(lambda e: e.is_org and e.name.lower() != head and bool(heads.search(e.name.lower())), pos)
+            if named is not None:
+                return named
         gender = gender_of([head], [])
         party = _party(mention.lower().split())
 
