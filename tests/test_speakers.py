@@ -505,3 +505,12 @@ def test_the_body_named_by_its_head_word():
     text = ("The Harbour Intelligence Committee met in Leith. The intelligence showed that "
             "the pier was unsafe.")
     assert speaker_of(text, "the pier was unsafe", "The intelligence") is None
+
+
+def test_a_given_names_likely_gender_only_weighs_against_salience():
+    # "Robin" is more often a man's name, but the she right after "said widow Robin Tate" is Tate,
+    # not a woman last named paragraphs before.
+    text = ("Governor Alice Brant signed the bill in March. Her office declined to comment.\n\n"
+            "The families had waited for years. Lawyers filed new papers. The court set a date.\n\n"
+            "“It is a good day,” said widow Robin Tate. She added that the wait had been too long.")
+    assert speaker_at(text, "the wait had been too long", "She", "Tate. ") == "Robin Tate"

@@ -612,7 +612,8 @@ class _Resolver:
         best = None
         for e in self.entities.values():
             if not e.is_org and e.personal and 0 <= e.last_seen <= pos and (gender is None or e.gender in (None, gender)):
-                key = (gender is None or e.likely_gender in (None, gender), self._salience(e, pos), e.last_seen)
+                likely = gender is None or e.likely_gender in (None, gender)
+                key = (self._salience(e, pos) * (1.0 if likely else 0.1), e.last_seen)
                 if best is None or key > best[0]:
                     best = (key, e)
         ent = best[1] if best else None
