@@ -474,3 +474,43 @@ def test_inverted_said_is_not_part_of_the_next_name():
     text = ("Tax expert Ryan Elms of a research group spoke first.\n\n"
             "Said Elms: “I don't get the sense she cares.” Elms added that reform was dead.")
     assert speaker_at(text, "reform was dead", "Elms", "cares.” ") == "Ryan Elms"
+
+
+def test_a_named_owners_thing_speaks_for_the_owner():
+    # A brief, a book or a bare possessive is its named owner; a possessive person is someone else.
+    text = "Marla Fenwick sued her former employer in May. Marla Fenwick's brief argues the contract was void."
+    assert speaker_of(text, "the contract was void", "Marla Fenwick's brief") == "Marla Fenwick"
+    text = "Tom Vesper bought a mine. Mr. Vesper's new company says the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Mr. Vesper's new company") == "Tom Vesper"
+    text = "Tom Vesper bought a mine. Vesper's niece said the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Vesper's niece") is None
+    text = "Tom Vesper bought a mine. Vesper's campaign strategist said the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Vesper's campaign strategist") is None
+
+
+def test_a_place_after_the_or_a_possessive_role_is_not_he():
+    # "The governor's Atlantic ..." gives no person "Atlantic"; "in the Marshall Islands" is a place.
+    text = ("Governor Paul Oduya toured the coast. The governor's Atlantic roots came into play. "
+            "Crops are failing in the Marshall Islands, he noted.")
+    assert speaker_at(text, "Crops are failing", "he", "Islands, ") == "Paul Oduya"
+    text = ("Governor Paul Oduya toured the coast. The governor's Atlantic roots came into play. "
+            "He said the storms were worse.")
+    assert speaker_at(text, "the storms were worse", "He", "play. ") == "Paul Oduya"
+
+
+def test_the_body_named_by_its_head_word():
+    # "the commission" is the Commission named before; "the intelligence" is not a committee's.
+    text = "The Harbour Safety Commission met in Leith. The commission said the pier would close."
+    assert speaker_of(text, "the pier would close", "The commission") == "Harbour Safety Commission"
+    text = ("The Harbour Intelligence Committee met in Leith. The intelligence showed that "
+            "the pier was unsafe.")
+    assert speaker_of(text, "the pier was unsafe", "The intelligence") is None
+
+
+def test_a_given_names_likely_gender_only_weighs_against_salience():
+    # "Robin" is more often a man's name, but the she right after "said widow Robin Tate" is Tate,
+    # not a woman last named paragraphs before.
+    text = ("Governor Alice Brant signed the bill in March. Her office declined to comment.\n\n"
+            "The families had waited for years. Lawyers filed new papers. The court set a date.\n\n"
+            "“It is a good day,” said widow Robin Tate. She added that the wait had been too long.")
+    assert speaker_at(text, "the wait had been too long", "She", "Tate. ") == "Robin Tate"

@@ -348,11 +348,16 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
             appos = ap.group(1)
         subj = bool(_SUBJ_OF_VERB_RE.match(text, e, min(len(text), e + 120)))
         # "climate envoy Ngozi Eze", "the Latvian journalist Dainis Ivans": a role just before.
-        before = re.findall(r"[a-z]+", text[max(0, s - 40):s].rsplit(".", 1)[-1])[-2:]
+        # (only words right before the name: "The president's Pacific roots" is no person)
+        before = re.fullmatch(r"(?:.*?[ \t])?((?:[a-z]+,?[ \t]+){1,2})", text[max(0, s - 40):s], re.S)
+        before = before.group(1).replace(",", " ").split() if before else []
         if not titled and not titles and set(before) & (_ROLE_SET | _PERSON_ROLES):
             titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
         after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        if not titles and not titled and not is_org and prev_word and prev_word.group(1) in ("the", "The") \
+                and not re.match(r"[ \t]+[a-z]", text[e:e + 2]):
+            continue  # "in the Marshall Islands, ...": a place, not a person ("the Durham probe" names him)
         if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
                 and first_name_gender(core[1]) is not None:
             core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
@@ -607,7 +612,8 @@ class _Resolver:
         best = None
         for e in self.entities.values():
             if not e.is_org and e.personal and 0 <= e.last_seen <= pos and (gender is None or e.gender in (None, gender)):
-                key = (gender is None or e.likely_gender in (None, gender), self._salience(e, pos), e.last_seen)
+                likely = gender is None or e.likely_gender in (None, gender)
+                key = (self._salience(e, pos) * (1.0 if likely else 0.1), e.last_seen)
                 if best is None or key > best[0]:
                     best = (key, e)
         ent = best[1] if best else None
@@ -629,13 +635,21 @@ class _Resolver:
         head = _description_head(mention) or _last_noun(mention)
         if head is None or head in ("statement", "report", "source"):
             return None
+        def org_ok(e: _Entity) -> bool:
+            low = e.name.lower()
+            if head in ("company", "firm"):
+                return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
+            return e.is_org and re.search(rf"\b{re.escape(head)}\b", low) is not None
         if head in _ORG_HEADS:
-            def org_ok(e: _Entity) -> bool:
-                low = e.name.lower()
-                if head in ("company", "firm"):
-                    return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
-                return e.is_org and head in low
             return self._recent(org_ok, pos)
+        if not _names_a_person(head) and head not in _PROXY_ROLES and mention.split()[0].lower() == "the":
+            # "the commission", "the appeals court", "the campaign": the body whose name has that
+            # word as its head ("Commission on Presidential Debates", "Trump campaign"; not "House
+            # Intelligence Committee" for "the intelligence"); "an appeals court" is a new one
+            heads = re.compile(rf"(?:^|\s){re.escape(head)}(?:$|\s+(?:of|on|for)\b)")
+            named = self._recent(lambda e: e.is_org and e.name.lower() != head and bool(heads.search(e.name.lower())), pos)
+            if named is not None:
+                return named
         gender = gender_of([head], [])
         party = _party(mention.lower().split())
 
@@ -720,6 +734,9 @@ class _Resolver:
         if m:
             group = "name" if m.group("name") else "name2"
             return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+        m = _POSSESSOR_RE.fullmatch(mention)
+        if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
+            return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
         return None
 
     def _resolve_text(self, mention: str, pos: int, nested: bool = False) -> _Entity | None:
@@ -864,6 +881,27 @@ _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
+
+
+#: "Ivana Trump's brief", "Jared Diamond's 2005 best seller", "Stumpf's": a thing that speaks for
+#: its named owner ("Pellew's niece" is another person, see :func:`_is_person_noun`).
+_POSSESSOR_RE = re.compile(
+    rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})['’]s(?:[ \t]+(?P<thing>[^,;:()]{{1,60}}))?")
+#: Kin words a person's possessive may name ("Scott's niece"), beyond the gendered ones.
+_KIN = frozenset("niece nephew cousin child children grandson granddaughter friend friends widow widower".split())
+
+
+def _is_person_noun(phrase: str | None) -> bool:
+    """Whether ``phrase`` ends in a word for people ("new lawyer", "ex-wife", "aides",
+    "campaign strategist") or in a name; a missing phrase (a bare "Stumpf's") does not."""
+    if not phrase:
+        return False
+    if phrase.split()[-1][:1].isupper():
+        return True  # "Clinton's campaign manager Robby Mook", "NBC's Dante Chinni": a name follows
+    word = re.sub(r"^(?:ex|former|step)-", "", phrase.split()[-1].lower().strip("“”\"'’"))
+    people = (_ROLE_SET | TITLES | _PERSON_ROLES | _MALE_WORDS | _FEMALE_WORDS | _PROXY_ROLES | _KIN) \
+        - _ORG_HEADS - ORG_WORDS - {"statement", "report"}  # role nouns that are bodies or documents
+    return word in people or word.rstrip("s") in people or word.endswith(("people", "men", "ist", "ists", "ian", "ians"))
 
 
 #: Words that open an adverbial after a name in a learned source span: "House Speaker Nancy
