@@ -7,7 +7,8 @@
 # Measures: SEESAW valid triplets (scripts/evaluate.py task=entity_stance), stances toward another
 # story's entities (tools/make_unrelated_targets.py, task=unrelated_targets) and directed sentiment
 # valid (task=stance). DATA_DIR defaults to ../shared/data. Writes OUT_DIR/{seesaw,unrelated,ds}/metrics.json
-# and prints one summary line. Run from the repository root.
+# and prints one summary line. Run from the repository root. STANCE=multi_target scores a
+# multi-target checkpoint (default: minilm, the cross-encoder).
 set -euo pipefail
 if [ $# -ne 3 ]; then
   sed -n '2,11p' "$0" >&2
@@ -20,13 +21,14 @@ seesaw=$data/e2e/seesaw/valid.jsonl
 unrelated=$out/valid_unrelated.jsonl
 mkdir -p "$out"
 $py tools/make_unrelated_targets.py input=$seesaw output=$unrelated > /dev/null
-common=(segmenter=saved segmenter.predictions=$tagged stance.name_or_path=$model progress=false show=0)
+stance=${STANCE:-minilm}
+common=(segmenter=saved segmenter.predictions=$tagged stance=$stance stance.name_or_path=$model progress=false show=0)
 $py scripts/infer.py input_path=$seesaw output_dir=$out/run_seesaw "${common[@]}" > $out/run_seesaw.log 2>&1
 $py scripts/evaluate.py task=entity_stance gold_path=$seesaw predictions=$out/run_seesaw output_dir=$out/seesaw > /dev/null 2>&1
 $py scripts/infer.py input_path=$unrelated output_dir=$out/run_unrelated "${common[@]}" > $out/run_unrelated.log 2>&1
 $py scripts/evaluate.py task=unrelated_targets predictions=$out/run_unrelated output_dir=$out/unrelated > /dev/null 2>&1
 $py scripts/evaluate.py task=stance gold_path=$data/stance/directed_sentiment/valid.tsv gold_format=directed_sentiment \
-    stance.name_or_path=$model output_dir=$out/ds progress=false > /dev/null 2>&1
+    stance=$stance stance.name_or_path=$model output_dir=$out/ds progress=false > /dev/null 2>&1
 $py - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
