@@ -171,6 +171,19 @@ def test_a_poll_or_report_speaks_for_its_named_author():
     assert speaker_of(text, "turnout fell", "A new report by Civic Ledger") == "Civic Ledger"
 
 
+def test_the_poll_or_the_clip_is_the_named_document_before_it():
+    """"the poll" refers back to the poll named before it, and speaks for that poll's author; a
+    headline's bare "Poll" for the one named right after it; an unnamed poll for no one."""
+    text = ("Poll: Ferry fares split the islands.\n\nA Harbour Gazette poll shows that islanders are divided. "
+            "Most older voters oppose the rise, according to the poll. "
+            "A web video by the Tidewater League attacks the mayor. The clip says she raised fares twice.")
+    assert speaker_of(text, "Ferry fares split the islands", "Poll") == "Harbour Gazette"
+    assert speaker_of(text, "Most older voters oppose the rise", "the poll") == "Harbour Gazette"
+    assert speaker_of(text, "she raised fares twice", "The clip") == "Tidewater League"
+    unnamed = "A poll shows that islanders are divided. Most oppose the rise, according to the poll."
+    assert speaker_of(unnamed, "Most oppose the rise", "the poll") is None
+
+
 def test_a_title_case_headline_is_never_the_fullest_name():
     """A headline's capitalised run ("Varga Calls On Voters To Reflect Before Polls") once became
     the person's canonical name."""

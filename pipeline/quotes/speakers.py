@@ -29,7 +29,9 @@
   suffix) in its name.  A singular definite description with no such person ("the
   campaigner", "the Republican nominee") is, like a pronoun, the most salient person
   of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
-  speaks for someone else ("the spokeswoman").  A plural one names no one.
+  speaks for someone else ("the spokeswoman").  A plural one names no one.  "The poll",
+  "the ad" is the author of the document named last before it ("A Bloomberg poll", "a video
+  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters.
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
   that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
@@ -152,6 +154,8 @@ _DETERMINERS = frozenset("the a an".split())
 #: A definite description ("the campaigner") with no entity of that role is the most salient
 #: person mentioned at most this many characters before it.
 _DESCRIPTION_REACH = 250
+#: "The poll" is the named poll at most this many characters before it.
+_DOCUMENT_REACH = 1000
 #: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
 _SENTENCE_END_RE = re.compile(
     r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\b(?:Dr|Lt|St|Jr|Sr))(?<!\b(?:Sen|Rep|Gov|Gen))"
@@ -521,6 +525,7 @@ class _Resolver:
         # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
         # out in the text.
         self.acronyms = _spelled_out_acronyms(text)
+        self.documents = list(_NAMED_DOCUMENT_RE.finditer(text))
         self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
                               if _is_org(_tokens(m.group(1)))})
         for o in occs:
@@ -712,9 +717,30 @@ class _Resolver:
         """"S.E.C." -> "Securities and Exchange Commission" when the text spells it out."""
         return self.acronyms.get(name.replace(".", ""), name) if _ACRONYM_WORD_RE.fullmatch(name) else name
 
-    def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
+    def _mention_text(self, q: QuoteSpan) -> tuple[str, int]:
+        """The part of a quote's source mention that names its speaker, and where it starts."""
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
-        return self._resolve_text(_cut_adverbial_tail(mention), pos)
+        return _cut_adverbial_tail(mention), pos
+
+    def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
+        return self._resolve_text(*self._mention_text(q))
+
+    def _document_author(self, pos: int) -> _Entity | None:
+        """The author of the named document "the poll" or "the ad" refers to: the one named last
+        before ``pos`` ("A Bloomberg poll shows ... according to the poll"), else, for a headline
+        ("Poll: ..."), the first named after it; ``None`` when the text names none (an unnamed
+        poll speaks for no one)."""
+        before = [d for d in self.documents if pos - _DOCUMENT_REACH <= d.start() <= pos]
+        after = [d for d in self.documents if pos < d.start() <= pos + _DESCRIPTION_REACH]
+        doc = before[-1] if before else (after[0] if after else None)
+        if doc is None:
+            return None
+        group = "name" if doc.group("name") else "name2"
+        author, at = doc.group(group), doc.start(group)
+        if _is_lead(author.split()[0]):
+            return None  # "In this poll": no author
+        # "an ad from Donald Trump's presidential campaign": the campaign
+        return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
     def _named_in_description(self, mention: str, pos: int) -> _Entity | None:
         """The named body or author a description speaks for: "the Trump campaign" -> "Trump
@@ -744,6 +770,8 @@ class _Resolver:
             named = self._named_in_description(mention, pos)
             if named is not None:
                 return named
+            if _DOCUMENT_MENTION_RE.fullmatch(mention):  # "the poll", "The clip", "Poll:"
+                return self._document_author(pos)
         if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
             return self._resolve_pronoun(mention, pos)
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
@@ -845,6 +873,9 @@ class _Resolver:
                 ent = cache[key]
                 if ent is not None:
                     result[payload] = ent.name
+                # "the poll" names its author but does not mention them: a later "it" or "the
+                # company" is not the poll's sponsor
+                if ent is not None and not _DOCUMENT_MENTION_RE.fullmatch(self._mention_text(q)[0]):
                     ent.last_seen = max(ent.last_seen, pos)
                     if pos not in occ_starts:  # a named speaker counted as an occurrence already
                         self._add_salience(ent, pos, subject=True)
@@ -866,8 +897,18 @@ _GROUP_OF_NAME_RE = re.compile(
     r"(?P<head>campaign|administration|camp|team|family)")
 #: Documents by a named author: "a Bloomberg poll", "A USA TODAY analysis of ...", "a new report
 #: by Politico", "A web video by the Republican National Committee".
-_DOCUMENT_HEADS = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
-    r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)s?"
+_DOCUMENT_HEAD = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
+    r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)"
+_DOCUMENT_HEADS = rf"{_DOCUMENT_HEAD}s?"
+#: A document named by its author in running text: "A Bloomberg poll", "a recent Reuters survey",
+#: "A web video by the Republican National Committee".
+_NAMED_DOCUMENT_RE = re.compile(
+    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
+    rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
+    rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
+#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll".
+_DOCUMENT_MENTION_RE = re.compile(
+    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study))")
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
