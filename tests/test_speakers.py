@@ -184,6 +184,12 @@ def test_the_poll_or_the_clip_is_the_named_document_before_it():
     assert speaker_of(unnamed, "Most oppose the rise", "the poll") is None
 
 
+def test_an_organisation_name_runs_on_over_of_and_for():
+    text = ("Pilots met the Association of Ferry Pilots for the Northern Sound on Monday. "
+            "It said the fares were too high.")
+    assert speaker_of(text, "the fares were too high", "It") == "Association of Ferry Pilots for the Northern Sound"
+
+
 def test_a_title_case_headline_is_never_the_fullest_name():
     """A headline's capitalised run ("Varga Calls On Voters To Reflect Before Polls") once became
     the person's canonical name."""

@@ -324,12 +324,25 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+#: What an organisation's name may run on with: "of Flight Attendants", "for the Sixth Circuit".
+_ORG_NAME_TAIL_RE = re.compile(rf"[ \t]+(?:of|for)[ \t]+(?:(?:the|a)[ \t]+)?{NAME_RE.pattern}")
+
+
+def _org_name_end(text: str, end: int) -> int:
+    """Where an organisation's name ending at ``end`` with its head noun ends, with the
+    "of"/"for" phrases it runs on with ("U.S. Court of Appeals for the Sixth Circuit")."""
+    while (tail := _ORG_NAME_TAIL_RE.match(text, end)) is not None:
+        end = tail.end()
+    return end
+
+
 def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
     """All name occurrences with the evidence that they are persons or organisations."""
     occs: list[_Occ] = []
     headlines = headline_spans(text)
+    covered = 0  # the end of an organisation's name that runs over "of" ("Bank of England")
     for m in NAME_RE.finditer(text):
-        if _in_spans(m.start(), headlines):
+        if _in_spans(m.start(), headlines) or m.start() < covered:
             continue  # a headline's words are not names, and never a person's fullest form
         span = trim_mention(text, m.start(), m.end())
         if span is None:
@@ -345,6 +358,8 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not core:
             continue
         is_org = _is_org(core if titled is not None else toks)
+        if is_org and toks[-1].lower() in ORG_WORDS:  # "Association of Flight Attendants"
+            e = covered = _org_name_end(text, e)
         ap = _ROLE_APPOS_RE.match(text, e, min(len(text), e + 100))
         appos = ""
         if ap and (set(re.findall(r"[a-z]+", ap.group(1).lower())) & (_ROLE_SET | _MALE_WORDS | _FEMALE_WORDS)
