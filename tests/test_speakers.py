@@ -190,6 +190,13 @@ def test_an_organisation_name_runs_on_over_of_and_for():
     assert speaker_of(text, "the fares were too high", "It") == "Association of Ferry Pilots for the Northern Sound"
 
 
+def test_a_name_ending_in_a_party_word_is_no_person():
+    """"the Kent County Republican headquarters" names a place, not a man called Kent."""
+    text = ("Tom Ridley lost the race. Mary Ellis spoke on Friday at the Glen County Republican headquarters. "
+            "He said the count was rigged.")
+    assert speaker_of(text, "the count was rigged", "He") == "Tom Ridley"
+
+
 def test_a_title_case_headline_is_never_the_fullest_name():
     """A headline's capitalised run ("Varga Calls On Voters To Reflect Before Polls") once became
     the person's canonical name."""

@@ -380,6 +380,8 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
                 and first_name_gender(core[1]) is not None:
             core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
+        if not is_org and core[-1].lower() in _PARTIES:
+            continue  # "the Kent County Republican headquarters": a party adjective ends no name
         if not is_org and len([t for t in core if t not in _PARTICLES]) > _MAX_NAME_WORDS:
             continue  # "Republican Senators Warn Trump Mexico Tariff Gambit": not a name
         # Two capitalised words with nothing else to go on are a person when the first is a
