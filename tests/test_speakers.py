@@ -197,6 +197,15 @@ def test_a_name_ending_in_a_party_word_is_no_person():
     assert speaker_of(text, "the count was rigged", "He") == "Tom Ridley"
 
 
+def test_an_organisation_and_another_body_is_the_first_named():
+    text = "The Harbour Gazette and the Tidewater radio network said the fares were unfair."
+    assert speaker_of(text, "the fares were unfair",
+                      "The Harbour Gazette and the Tidewater radio network") == "Harbour Gazette"
+    text = "The Securities and Exchange Commission said the filing was late."
+    assert speaker_of(text, "the filing was late",
+                      "The Securities and Exchange Commission") == "Securities and Exchange Commission"
+
+
 def test_a_title_case_headline_is_never_the_fullest_name():
     """A headline's capitalised run ("Varga Calls On Voters To Reflect Before Polls") once became
     the person's canonical name."""

@@ -795,10 +795,13 @@ class _Resolver:
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
-        if "and" in toks[1:-1] and not _is_org(toks):
-            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials": the first named,
-            # when it is a name the text knows ("Federal and state officials" names no one).
+        if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
+            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials", "The Times and the
+            # Gannett chain": the first named, when it is a name the text knows ("Federal and state
+            # officials" names no one; "Securities and Exchange Commission" is one name).
             first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if first[0] == "The" and len(first) > 1:
+                first = first[1:]
             if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
                     and not second[:1].isdigit():  # "Clinton and 44 percent" is no pair of speakers
                 ent = self._resolve_text(" ".join(first), pos, nested=True)
