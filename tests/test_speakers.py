@@ -171,6 +171,41 @@ def test_a_poll_or_report_speaks_for_its_named_author():
     assert speaker_of(text, "turnout fell", "A new report by Civic Ledger") == "Civic Ledger"
 
 
+def test_the_poll_or_the_clip_is_the_named_document_before_it():
+    """"the poll" refers back to the poll named before it, and speaks for that poll's author; a
+    headline's bare "Poll" for the one named right after it; an unnamed poll for no one."""
+    text = ("Poll: Ferry fares split the islands.\n\nA Harbour Gazette poll shows that islanders are divided. "
+            "Most older voters oppose the rise, according to the poll. "
+            "A web video by the Tidewater League attacks the mayor. The clip says she raised fares twice.")
+    assert speaker_of(text, "Ferry fares split the islands", "Poll") == "Harbour Gazette"
+    assert speaker_of(text, "Most older voters oppose the rise", "the poll") == "Harbour Gazette"
+    assert speaker_of(text, "she raised fares twice", "The clip") == "Tidewater League"
+    unnamed = "A poll shows that islanders are divided. Most oppose the rise, according to the poll."
+    assert speaker_of(unnamed, "Most oppose the rise", "the poll") is None
+
+
+def test_an_organisation_name_runs_on_over_of_and_for():
+    text = ("Pilots met the Association of Ferry Pilots for the Northern Sound on Monday. "
+            "It said the fares were too high.")
+    assert speaker_of(text, "the fares were too high", "It") == "Association of Ferry Pilots for the Northern Sound"
+
+
+def test_a_name_ending_in_a_party_word_is_no_person():
+    """"the Kent County Republican headquarters" names a place, not a man called Kent."""
+    text = ("Tom Ridley lost the race. Mary Ellis spoke on Friday at the Glen County Republican headquarters. "
+            "He said the count was rigged.")
+    assert speaker_of(text, "the count was rigged", "He") == "Tom Ridley"
+
+
+def test_an_organisation_and_another_body_is_the_first_named():
+    text = "The Harbour Gazette and the Tidewater radio network said the fares were unfair."
+    assert speaker_of(text, "the fares were unfair",
+                      "The Harbour Gazette and the Tidewater radio network") == "Harbour Gazette"
+    text = "The Securities and Exchange Commission said the filing was late."
+    assert speaker_of(text, "the filing was late",
+                      "The Securities and Exchange Commission") == "Securities and Exchange Commission"
+
+
 def test_a_title_case_headline_is_never_the_fullest_name():
     """A headline's capitalised run ("Varga Calls On Voters To Reflect Before Polls") once became
     the person's canonical name."""

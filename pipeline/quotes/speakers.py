@@ -29,7 +29,9 @@
   suffix) in its name.  A singular definite description with no such person ("the
   campaigner", "the Republican nominee") is, like a pronoun, the most salient person
   of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
-  speaks for someone else ("the spokeswoman").  A plural one names no one.
+  speaks for someone else ("the spokeswoman").  A plural one names no one.  "The poll",
+  "the ad" is the author of the document named last before it ("A Bloomberg poll", "a video
+  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters.
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
   that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
@@ -152,6 +154,8 @@ _DETERMINERS = frozenset("the a an".split())
 #: A definite description ("the campaigner") with no entity of that role is the most salient
 #: person mentioned at most this many characters before it.
 _DESCRIPTION_REACH = 250
+#: "The poll" is the named poll at most this many characters before it.
+_DOCUMENT_REACH = 1000
 #: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
 _SENTENCE_END_RE = re.compile(
     r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\b(?:Dr|Lt|St|Jr|Sr))(?<!\b(?:Sen|Rep|Gov|Gen))"
@@ -320,12 +324,25 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+#: What an organisation's name may run on with: "of Flight Attendants", "for the Sixth Circuit".
+_ORG_NAME_TAIL_RE = re.compile(rf"[ \t]+(?:of|for)[ \t]+(?:(?:the|a)[ \t]+)?{NAME_RE.pattern}")
+
+
+def _org_name_end(text: str, end: int) -> int:
+    """Where an organisation's name ending at ``end`` with its head noun ends, with the
+    "of"/"for" phrases it runs on with ("U.S. Court of Appeals for the Sixth Circuit")."""
+    while (tail := _ORG_NAME_TAIL_RE.match(text, end)) is not None:
+        end = tail.end()
+    return end
+
+
 def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
     """All name occurrences with the evidence that they are persons or organisations."""
     occs: list[_Occ] = []
     headlines = headline_spans(text)
+    covered = 0  # the end of an organisation's name that runs over "of" ("Bank of England")
     for m in NAME_RE.finditer(text):
-        if _in_spans(m.start(), headlines):
+        if _in_spans(m.start(), headlines) or m.start() < covered:
             continue  # a headline's words are not names, and never a person's fullest form
         span = trim_mention(text, m.start(), m.end())
         if span is None:
@@ -341,6 +358,8 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not core:
             continue
         is_org = _is_org(core if titled is not None else toks)
+        if is_org and toks[-1].lower() in ORG_WORDS:  # "Association of Flight Attendants"
+            e = covered = _org_name_end(text, e)
         ap = _ROLE_APPOS_RE.match(text, e, min(len(text), e + 100))
         appos = ""
         if ap and (set(re.findall(r"[a-z]+", ap.group(1).lower())) & (_ROLE_SET | _MALE_WORDS | _FEMALE_WORDS)
@@ -361,6 +380,8 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not is_org and len(core) >= 3 and first_name_gender(core[0]) is None \
                 and first_name_gender(core[1]) is not None:
             core = core[1:]  # "Miss Universe Alicia Machado", "Rival Hillary Clinton": the name
+        if not is_org and core[-1].lower() in _PARTIES:
+            continue  # "the Kent County Republican headquarters": a party adjective ends no name
         if not is_org and len([t for t in core if t not in _PARTICLES]) > _MAX_NAME_WORDS:
             continue  # "Republican Senators Warn Trump Mexico Tariff Gambit": not a name
         # Two capitalised words with nothing else to go on are a person when the first is a
@@ -521,6 +542,7 @@ class _Resolver:
         # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
         # out in the text.
         self.acronyms = _spelled_out_acronyms(text)
+        self.documents = list(_NAMED_DOCUMENT_RE.finditer(text))
         self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
                               if _is_org(_tokens(m.group(1)))})
         for o in occs:
@@ -712,9 +734,30 @@ class _Resolver:
         """"S.E.C." -> "Securities and Exchange Commission" when the text spells it out."""
         return self.acronyms.get(name.replace(".", ""), name) if _ACRONYM_WORD_RE.fullmatch(name) else name
 
-    def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
+    def _mention_text(self, q: QuoteSpan) -> tuple[str, int]:
+        """The part of a quote's source mention that names its speaker, and where it starts."""
         mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
-        return self._resolve_text(_cut_adverbial_tail(mention), pos)
+        return _cut_adverbial_tail(mention), pos
+
+    def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
+        return self._resolve_text(*self._mention_text(q))
+
+    def _document_author(self, pos: int) -> _Entity | None:
+        """The author of the named document "the poll" or "the ad" refers to: the one named last
+        before ``pos`` ("A Bloomberg poll shows ... according to the poll"), else, for a headline
+        ("Poll: ..."), the first named after it; ``None`` when the text names none (an unnamed
+        poll speaks for no one)."""
+        before = [d for d in self.documents if pos - _DOCUMENT_REACH <= d.start() <= pos]
+        after = [d for d in self.documents if pos < d.start() <= pos + _DESCRIPTION_REACH]
+        doc = before[-1] if before else (after[0] if after else None)
+        if doc is None:
+            return None
+        group = "name" if doc.group("name") else "name2"
+        author, at = doc.group(group), doc.start(group)
+        if _is_lead(author.split()[0]):
+            return None  # "In this poll": no author
+        # "an ad from Donald Trump's presidential campaign": the campaign
+        return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
     def _named_in_description(self, mention: str, pos: int) -> _Entity | None:
         """The named body or author a description speaks for: "the Trump campaign" -> "Trump
@@ -744,16 +787,21 @@ class _Resolver:
             named = self._named_in_description(mention, pos)
             if named is not None:
                 return named
+            if _DOCUMENT_MENTION_RE.fullmatch(mention):  # "the poll", "The clip", "Poll:"
+                return self._document_author(pos)
         if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
             return self._resolve_pronoun(mention, pos)
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
-        if "and" in toks[1:-1] and not _is_org(toks):
-            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials": the first named,
-            # when it is a name the text knows ("Federal and state officials" names no one).
+        if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
+            # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials", "The Times and the
+            # Gannett chain": the first named, when it is a name the text knows ("Federal and state
+            # officials" names no one; "Securities and Exchange Commission" is one name).
             first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if first[0] == "The" and len(first) > 1:
+                first = first[1:]
             if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
                     and not second[:1].isdigit():  # "Clinton and 44 percent" is no pair of speakers
                 ent = self._resolve_text(" ".join(first), pos, nested=True)
@@ -845,6 +893,9 @@ class _Resolver:
                 ent = cache[key]
                 if ent is not None:
                     result[payload] = ent.name
+                # "the poll" names its author but does not mention them: a later "it" or "the
+                # company" is not the poll's sponsor
+                if ent is not None and not _DOCUMENT_MENTION_RE.fullmatch(self._mention_text(q)[0]):
                     ent.last_seen = max(ent.last_seen, pos)
                     if pos not in occ_starts:  # a named speaker counted as an occurrence already
                         self._add_salience(ent, pos, subject=True)
@@ -866,8 +917,18 @@ _GROUP_OF_NAME_RE = re.compile(
     r"(?P<head>campaign|administration|camp|team|family)")
 #: Documents by a named author: "a Bloomberg poll", "A USA TODAY analysis of ...", "a new report
 #: by Politico", "A web video by the Republican National Committee".
-_DOCUMENT_HEADS = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
-    r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)s?"
+_DOCUMENT_HEAD = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
+    r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)"
+_DOCUMENT_HEADS = rf"{_DOCUMENT_HEAD}s?"
+#: A document named by its author in running text: "A Bloomberg poll", "a recent Reuters survey",
+#: "A web video by the Republican National Committee".
+_NAMED_DOCUMENT_RE = re.compile(
+    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
+    rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
+    rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
+#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll".
+_DOCUMENT_MENTION_RE = re.compile(
+    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study))")
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
