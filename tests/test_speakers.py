@@ -214,6 +214,16 @@ def test_a_title_case_headline_is_never_the_fullest_name():
     assert speaker_of(text, "The vote was close", "Varga") == "Lena Varga"
 
 
+def test_a_headline_role_is_the_person_the_lede_names():
+    """A headline's "Retired Admiral" was taken as a person's name; the first line names him."""
+    text = ("Retired Admiral Warns Harbour Cuts Will Hurt Navy Families\n\n"
+            "Retired Rear Adm. Colin Marsh is speaking out before the budget vote.")
+    assert speaker_of(text, "Harbour Cuts Will Hurt Navy Families", "Retired Admiral") == "Colin Marsh"
+    # a group in a headline is no one person of the lede
+    text = ("Harbour Senators Warn Of Cuts\n\nSenator Colin Marsh spoke on Monday.")
+    assert speaker_of(text, "Of Cuts", "Harbour Senators") != "Colin Marsh"
+
+
 def test_he_does_not_refer_to_a_place_or_a_monument():
     text = ("Mayor Tomas Reyes toured the Harbour Monument and the Pacific Ocean shore. "
             "He said the sea wall would be finished.")

@@ -35,6 +35,8 @@
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
   that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
+* A headline's role or description that the article never names as a person ("Retired
+  General Reveals ...") is the first person named just after the headline, in the lede.
 * Otherwise the speaker stays ``None``; a name is never invented.
 
 Persons are found in the text itself, not only in quote mentions: capitalised
@@ -520,6 +522,13 @@ def _person_of_organisation(toks: list[str]) -> list[str] | None:
     return None
 
 
+def _one_person_word(word: str) -> bool:
+    """Whether a headline's last word may stand for one person ("General", "Mom"), not a group
+    ("Senators", "Republicans") or an abbreviated body ("Dept.")."""
+    low = word.lower()
+    return low not in _PARTIES and not low.endswith((".", "s"))
+
+
 class _Resolver:
     """Walks the document in order, tracking the most recent compatible entities."""
 
@@ -531,6 +540,7 @@ class _Resolver:
         self.sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
         spans = {(q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None}
         occs = _occurrences(text, spans)
+        self.headlines = headline_spans(text)
         self.entities: dict[str, _Entity] = {}
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
@@ -740,7 +750,25 @@ class _Resolver:
         return _cut_adverbial_tail(mention), pos
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
-        return self._resolve_text(*self._mention_text(q))
+        ent = self._resolve_text(*self._mention_text(q))
+        headline = next(((a, b) for a, b in self.headlines if a <= q.speaker_start < b), None)
+        if headline is not None and ent is not None and not ent.is_org and not self._named_in_body(ent) \
+                and _one_person_word(ent.name.split()[-1]):
+            return self._lede_person(headline[1])  # "Retired General Reveals ...": the lede names him
+        return ent
+
+    def _named_in_body(self, ent: _Entity) -> bool:
+        """Whether a person occurrence outside the headlines has ``ent``'s surname."""
+        return any(not o.is_org and o.core[-1] == ent.name.split()[-1] for o in self.occs)
+
+    def _lede_person(self, after: int) -> _Entity | None:
+        """The first person the text names within ``_DESCRIPTION_REACH`` characters after a
+        headline ending at ``after``: a headline's "Retired General" or "Gold Star Mom" is the
+        person its first line introduces."""
+        for o in self.occs:
+            if not o.is_org and o.evidence and after <= o.start <= after + _DESCRIPTION_REACH:
+                return self._person(o)
+        return None
 
     def _document_author(self, pos: int) -> _Entity | None:
         """The author of the named document "the poll" or "the ad" refers to: the one named last
