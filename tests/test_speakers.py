@@ -224,6 +224,20 @@ def test_a_headline_role_is_the_person_the_lede_names():
     assert speaker_of(text, "Of Cuts", "Harbour Senators") != "Colin Marsh"
 
 
+def test_a_party_and_place_bracket_is_not_part_of_the_name():
+    """A learned span that ends "(D-Harbourton)," kept the bracket in the canonical name."""
+    text = "Senate Whip Lena Varga (D-Harbourton), said the vote was fair."
+    assert speaker_of(text, "the vote was fair", "Senate Whip Lena Varga (D-Harbourton),") == "Lena Varga"
+
+
+def test_a_lower_case_role_and_titled_name_after_a_kin_apposition_is_the_speaker():
+    """"Varga's cousin, state Del. Nora "Nonie" Kell (D-Harbourton)," named no one: the first part is
+    a relative, and the second opened with a lower-case role and carried a quoted nickname."""
+    mention = 'Varga\'s cousin, state Del. Nora "Nonie" Kell (D-Harbourton),'
+    text = f"{mention} told the crowd that the vote was fair."
+    assert speaker_of(text, "the vote was fair", mention) == "Nora Kell"
+
+
 def test_he_does_not_refer_to_a_place_or_a_monument():
     text = ("Mayor Tomas Reyes toured the Harbour Monument and the Pacific Ocean shore. "
             "He said the sea wall would be finished.")

@@ -746,7 +746,12 @@ class _Resolver:
 
     def _mention_text(self, q: QuoteSpan) -> tuple[str, int]:
         """The part of a quote's source mention that names its speaker, and where it starts."""
-        mention, pos = _name_part(q.speaker_mention.translate(_SPACES), q.speaker_start)
+        mention = q.speaker_mention.translate(_SPACES)
+        if len(mention) == q.speaker_end - q.speaker_start:  # as resolve_speakers cleaned it: no nickname
+            mention = self.text[q.speaker_start:q.speaker_end]
+        # "Del. Marcia Price (D-Newport News),": a party-and-place bracket, closed or cut, is no name
+        mention = re.sub(r"[ \t]*\([^()]*\)?[ \t,]*$", "", mention)
+        mention, pos = _name_part(mention, q.speaker_start)
         return _cut_adverbial_tail(mention), pos
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
@@ -1019,6 +1024,15 @@ def _cut_adverbial_tail(mention: str) -> str:
     return mention
 
 
+def _opens_name(part: str) -> bool:
+    """Whether an apposition part starts with a name, or with lower-case roles before a titled
+    name ("state Del. Marcia Price", as in "Scott's niece, state Del. Marcia Price")."""
+    if part[:1].isupper():
+        return True
+    split = _split_role_prefix(part.split())
+    return split is not None and bool(split[0]) and _split_capitalised_title(split[1]) is not None
+
+
 def _name_part(mention: str, start: int) -> tuple[str, int]:
     """The part of a mention with an apposition that names the speaker, and where it starts.
 
@@ -1039,7 +1053,7 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
         if example and at > 0:  # "..., including the United States Conference of Mayors"
             part, at = part[example.end():], at + example.end()
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
-                and part[:1].isupper() and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
+                and _opens_name(part) and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
                 and re.match(_NOT_NAME_START, part):  # "Another critic, Laurence H. Tribe": Tribe
             return part, start + at
     return parts[0][0], start + parts[0][1]
@@ -1061,13 +1075,13 @@ def _formal_names(full_names: set[tuple[str, ...]]) -> dict[tuple[str, ...], tup
 
 
 #: A nickname in quotes inside a name: Rep. Robert C. "Bobby" Scott.
-_QUOTED_NICKNAME_RE = re.compile(r"(?<=[A-Z][\w.] )[\"“][A-Z][a-z]+[\"”] (?=[A-Z])")
+_QUOTED_NICKNAME_RE = re.compile(r"(?<=\b[A-Z][\w.])(?P<rest>[a-z]*[ \t])[\"“][A-Z][a-z]+[\"”] (?=[A-Z])")
 
 
 def resolve_speakers(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     """Return copies of ``quotes`` (same order) with ``speaker`` set (see module docstring)."""
     text = text.translate(_SPACES)
     # Blank the nickname (same length, offsets stay) so the name reads "Robert C. Scott".
-    text = _QUOTED_NICKNAME_RE.sub(lambda m: " " * len(m.group()), text)
+    text = _QUOTED_NICKNAME_RE.sub(lambda m: m.group("rest") + " " * (len(m.group()) - len(m.group("rest"))), text)
     names = _Resolver(text, quotes).run(quotes)
     return [replace(q, speaker=name) for q, name in zip(quotes, names)]
