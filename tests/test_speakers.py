@@ -238,6 +238,11 @@ def test_a_lower_case_role_and_titled_name_after_a_kin_apposition_is_the_speaker
     assert speaker_of(text, "the vote was fair", mention) == "Nora Kell"
 
 
+def test_his_aides_speak_for_the_person_he_refers_to():
+    text = "Senator Colin Marsh toured the harbour on Monday. His aides said the trip was private."
+    assert speaker_of(text, "the trip was private", "His aides") == "Colin Marsh"
+
+
 def test_he_does_not_refer_to_a_place_or_a_monument():
     text = ("Mayor Tomas Reyes toured the Harbour Monument and the Pacific Ocean shore. "
             "He said the sea wall would be finished.")

@@ -810,6 +810,9 @@ class _Resolver:
         if m:
             group = "name" if m.group("name") else "name2"
             return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+        m = _PRONOUN_PROXY_RE.fullmatch(mention)
+        if m:  # "His aides", "her lawyer": those they speak for
+            return self._resolve_pronoun(m.group("pronoun"), pos)
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
@@ -975,6 +978,10 @@ _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
+
+
+#: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
+_PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
 
 
 #: "Ivana Trump's brief", "Jared Diamond's 2005 best seller", "Stumpf's": a thing that speaks for
