@@ -35,6 +35,18 @@ def test_mentions_pass_and_similar_pairs_pass_and_each_string_is_encoded_once():
     assert sorted(encoder.seen) == sorted(["The budget is a disgrace.", "fiscal policy", "climate action"])
 
 
+def test_a_name_passes_only_by_a_mention_however_close_its_meaning():
+    encoder = CountingEncoder()
+    gate = RelevanceGate(encoder, threshold=0.5, neutral_score=0.9)
+    targets = ["Budget Office", "budget cuts", "Budget Office", "Budget Office"]
+    texts = ["Spending is out of control.", "Spending is out of control.", "She said the cuts were cruel.",
+             "Its fiscal forecast is wrong."]
+    # A reference the caller resolved ("She" in the third text) counts as a mention.
+    mentions = [(-1, -1), (-1, -1), (0, 3), (-1, -1)]
+    assert gate.keep(targets, texts, mentions).tolist() == [False, True, True, False]
+    assert "Budget Office" not in encoder.seen  # a name is never embedded
+
+
 def test_mention_by_name_key_or_topic_stem_but_not_by_a_generic_word():
     targets = ["Democratic Party", "gun control", "the death penalty", "Republican Party", "climate action"]
     texts = ["Democrats blocked it.", "Guns were everywhere.", "No more penalties.", "The party met.",

@@ -145,7 +145,7 @@ def test_gated_pairs_stay_neutral_and_marked(tiny_multi_target):
     from pipeline.stance.gate import RelevanceGate
 
     class FarAway:  # a gate whose similarity never reaches the threshold
-        def keep(self, targets, texts):
+        def keep(self, targets, texts, mentions=None):
             from pipeline.stance.gate import mentioned
             return mentioned(targets, texts)
 

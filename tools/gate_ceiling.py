@@ -18,7 +18,6 @@ import numpy as np
 
 from pipeline.eval.quote_stance import predict_from_gold, score_rows
 from pipeline.stance.classifier import StancePrediction
-from pipeline.stance.features import NO_MENTION
 from pipeline.stance.gate import RelevanceGate
 
 
@@ -31,7 +30,7 @@ class GateOnly:
         self.gate = gate
 
     def predict(self, targets, texts, mentions=None, holders=None):
-        keep = self.gate.keep(targets, texts) | np.array([tuple(m) != NO_MENTION for m in mentions], dtype=bool)
+        keep = self.gate.keep(targets, texts, mentions)
         return [StancePrediction("neutral", 1.0, {"neutral": 1.0}, gated=not k) for k in keep]
 
 

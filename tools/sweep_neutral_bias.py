@@ -25,7 +25,6 @@ from pipeline.stance.calibration import softmax
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.eval.quote_stance import predict_from_gold, score_rows
 from pipeline.stance.classifier import StancePrediction
-from pipeline.stance.features import NO_MENTION
 from pipeline.stance.news_quotes import attribution_pairs
 from pipeline.stance.training import NEUTRAL_BIAS_GRID
 
@@ -76,8 +75,7 @@ class _Capture:
         self.classifier = classifier
 
     def predict(self, targets, texts, mentions=None, holders=None):
-        keep = self.classifier.gate.keep(targets, texts) if self.classifier.gate else np.ones(len(targets), bool)
-        keep |= np.array([tuple(m) != NO_MENTION for m in mentions], dtype=bool)
+        keep = self.classifier.gate.keep(targets, texts, mentions) if self.classifier.gate else np.ones(len(targets), bool)
         index = np.flatnonzero(keep)
         self.logits = np.zeros((len(targets), len(self.classifier.id2label)), dtype=np.float32)
         self.logits[index] = self.classifier.logits([targets[i] for i in index], [texts[i] for i in index],

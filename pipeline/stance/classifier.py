@@ -13,7 +13,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from pipeline.models import checkpoint_hash, inference_dtype, resolve_checkpoint
 from pipeline.stance.calibration import softmax
-from pipeline.stance.features import NO_MENTION, encode_pairs
+from pipeline.stance.features import encode_pairs
 from pipeline.stance.gate import RelevanceGate
 
 log = logging.getLogger(__name__)
@@ -162,9 +162,7 @@ class StanceClassifier:
         """
         keep = np.ones(len(targets), dtype=bool)
         if self.gate is not None and len(targets):
-            keep = self.gate.keep(targets, texts)
-            if mentions is not None:  # a mention the corpus gives is a mention
-                keep |= np.array([tuple(m) != NO_MENTION for m in mentions], dtype=bool)
+            keep = self.gate.keep(targets, texts, mentions)  # a mention the caller gives is a mention
         index = np.flatnonzero(keep)
         self.pairs += len(targets)
         self.gated_pairs += len(targets) - len(index)

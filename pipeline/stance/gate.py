@@ -5,8 +5,14 @@ nothing about a target it never touches, and the shipped model labels such pairs
 anyway.  The gate decides this cheaply, before the cross-encoder:
 
 * a pair **passes** when the text mentions the target (the whole target, or for a name its key
-  words, as :func:`pipeline.stance.features.find_mention` finds them), or when the text's
-  sentence embedding is close to the target's (cosine >= ``threshold``);
+  words, as :func:`pipeline.stance.features.find_mention` finds them, or a mention the caller
+  gives: an alias, a reference such as "the president" or "she");
+* a **topic** ("climate action", "free trade") also passes when the text's sentence embedding is
+  close to the target's (cosine >= ``threshold``): a stance toward a topic is often taken
+  without naming it.  A **name** (a target that starts with a capital: a person, a party, an
+  organisation) passes only by a mention.  On polnear_quotes dev, 84% of the polar pairs
+  mention their (name) target; the 12,879 that do not are 1.7% polar, and reading them cost the
+  cross-encoder 11 points of polar precision for 2 of recall;
 * every other pair is labelled ``neutral`` with ``neutral_score``, the mean probability of
   ``neutral`` that the calibrated cross-encoder gives such pairs on dev.
 
@@ -83,6 +89,12 @@ def topic_stems(target: str) -> list[str]:
             if len(w) >= 3 and w.isalpha() and w.islower() and w not in _FUNCTION_WORDS]
 
 
+def is_name(target: str) -> bool:
+    """Whether a target is a name (a person, party, organisation: it starts with a capital)
+    rather than a topic."""
+    return target[:1].isupper()
+
+
 def mentioned(targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     """Whether each text mentions its target: by name, for names by key words, for topics by
     a word that starts with one of the topic's stems."""
@@ -126,10 +138,14 @@ class RelevanceGate:
         columns = np.array([target_row[t] for t in targets])
         return np.einsum("ij,ij->i", text_vectors[rows], target_vectors[columns])
 
-    def keep(self, targets: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """Boolean mask of the pairs the cross-encoder must read."""
+    def keep(self, targets: Sequence[str], texts: Sequence[str],
+             mentions: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+        """Boolean mask of the pairs the model must read.  ``mentions``: each text's mention of
+        its target where the caller found one (by alias or reference), ``(-1, -1)`` for none."""
         keep = mentioned(targets, texts)
-        rest = np.flatnonzero(~keep)
+        if mentions is not None:
+            keep |= np.array([tuple(m) != NO_MENTION for m in mentions], dtype=bool)
+        rest = np.flatnonzero(~keep & ~np.array([is_name(t) for t in targets], dtype=bool))
         if len(rest):
             similar = self.similarities([targets[i] for i in rest], [texts[i] for i in rest])
             keep[rest] = similar >= self.threshold

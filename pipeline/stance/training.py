@@ -211,8 +211,7 @@ def gate_settings(dev: pd.DataFrame, neutral_probs: np.ndarray, encoder: str, th
     skipped = 0
     if neutral_score == "dev":
         gate = RelevanceGate.from_config(encoder, threshold, neutral_score=1.0, dtype=dtype)
-        keep = gate.keep(dev["target"].tolist(), dev["text"].tolist())
-        keep |= np.array([m != NO_MENTION for m in mentions_of(dev)], dtype=bool)
+        keep = gate.keep(dev["target"].tolist(), dev["text"].tolist(), mentions_of(dev))
         skipped = int((~keep).sum())
         if not skipped:
             raise ValueError("gate.neutral_score=dev: the gate skips no dev pair; set a number")
