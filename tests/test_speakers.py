@@ -578,3 +578,14 @@ def test_a_given_names_likely_gender_only_weighs_against_salience():
             "The families had waited for years. Lawyers filed new papers. The court set a date.\n\n"
             "“It is a good day,” said widow Robin Tate. She added that the wait had been too long.")
     assert speaker_at(text, "the wait had been too long", "She", "Tate. ") == "Robin Tate"
+
+
+def test_an_organisation_that_only_modifies_a_noun_is_not_it():
+    # Issue 21: "references FBI criticism" mentions no FBI that a later "It" may be; the
+    # organisation named as a head noun before it is.
+    text = ("The Harlow Tenants Union released a new leaflet on Monday. The leaflet cites NTSB "
+            "criticism of the landlord. It also says the rents rose too fast.")
+    assert speaker_at(text, "the rents rose too fast", "It", "landlord. ") == "Harlow Tenants Union"
+    # with no other organisation named, the modifier's is still taken
+    text = "The leaflet cites NTSB criticism of the landlord. It also says the rents rose too fast."
+    assert speaker_at(text, "the rents rose too fast", "It", "landlord. ") == "NTSB"

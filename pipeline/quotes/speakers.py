@@ -167,6 +167,27 @@ _SENTENCE_END_RE = re.compile(
 _SALIENCE_MENTION, _SALIENCE_SUBJECT, _SALIENCE_HEAD, _SALIENCE_NON_ADVERBIAL = 100, 80, 80, 50
 #: "Trump campaign spokesman Jason Miller": "Trump" only modifies the name that follows.
 _MODIFIER_OF_NAME_RE = re.compile(rf"['’]|[ \t]+(?:[a-z][\w-]*[ \t]+){{0,2}}?(?:{'|'.join(sorted(ROLE_NOUNS))})[ \t]+[A-Z]")
+#: Words after a name that do not make it a noun's modifier ("FBI said", "TV and radio").
+_NOT_MODIFIED = frozenset("""is was are were be been has have had will would could can may might must should shall
+    did does do also and or but nor to of in on at for with by as from that who which whom not never than
+    then there said says say told tells asked alone itself
+    leadership staff team caucus delegation establishment majority minority""".split())  # "GOP leadership ... they"
+#: The next word after a name: "reality TV boss", "references FBI criticism of".
+_NEXT_WORD_RE = re.compile(r"[ \t]+([a-z][a-z-]*)\b")
+
+
+def _modifies_noun(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` only modifies a common noun that follows ("a reality TV
+    boss", "FBI criticism"): the next word is lower-case and reads as a noun, not a verb or a
+    function word ("FBI said", "the FBI has", "FBI agents" and "FBI says" are not told apart, so
+    a word in -s other than -ss is taken as a verb)."""
+    m = _NEXT_WORD_RE.match(text, end)
+    if m is None:
+        return False
+    w = m.group(1)
+    return w not in _NOT_MODIFIED and not w.endswith(("ed", "ly", "ing")) and not (w.endswith("s") and not w.endswith("ss"))
+
+
 #: A subject after its reporting verb: "..., noted NBC's Dante Chinni", "said Sen. Tim Kaine".
 _INVERTED_SUBJECT_RE = re.compile(rf"[,”\"'’][ \t]*(?:{VERB_ALT})[ \t]+(?:(?:[A-Z][\w.&-]*(?:['’]s)?|{'|'.join(sorted(ROLE_NOUNS))})[ \t]+){{0,3}}$")
 #: A closing author's note: "Charlotte Meehan is playwright-in-residence at Wheaton College."
@@ -185,6 +206,8 @@ class _Entity:
     gender: str | None = None  # "m" | "f" | None
     roles: set[str] = field(default_factory=set)
     last_seen: int = -1  # position of the latest mention outside direct quotes
+    #: the same, of a mention that is not a modifier of a common noun ("FBI criticism")
+    last_head: int = -1
     #: Reads as a person, so "he"/"she" may refer to it: a title or role apposition, a known
     #: gender, a given name first, or one word that speaks ("Marine One", "Easter Island" are not).
     personal: bool = False
@@ -638,8 +661,10 @@ class _Resolver:
         if w in ("i", "we") and not self._in_direct(pos):
             # "I"/"we" in the narration is the writer (or the editorial board), not the last-named
             return self._author() if w == "i" else None
-        if w in ("they", "we", "it"):
-            return self._recent(lambda e: e.is_org, pos)
+        if w in ("they", "we", "it"):  # not an organisation named only as a modifier ("FBI criticism")
+            # (one named only so is taken when the text has no other)
+            orgs = [e for e in self.entities.values() if e.is_org and 0 <= e.last_head <= pos]
+            return max(orgs, key=lambda e: e.last_head) if orgs else self._recent(lambda e: e.is_org, pos)
         gender = _PERSON_PRONOUNS.get(w)
         best = None
         for e in self.entities.values():
@@ -905,6 +930,8 @@ class _Resolver:
                 ent = self.entities[self._org_key(o)] if o.is_org else self._person(o)
                 if not self._in_direct(pos):
                     ent.last_seen = pos
+                    if not (o.is_org and _modifies_noun(self.text, o.end)):
+                        ent.last_head = pos  # "a reality TV boss": no TV that "they" may be
                     # A subject: the sentence's first name, a reporting verb's subject, a speaker.
                     first = self._sentence(pos) not in subject_sentences
                     subject_sentences.add(self._sentence(pos))
@@ -917,7 +944,7 @@ class _Resolver:
                 if not self._in_direct(pos) and pos not in self.mention_starts:
                     ent = self._resolve_pronoun(payload, pos)
                     if ent is not None:
-                        ent.last_seen = pos
+                        ent.last_seen = ent.last_head = pos
                         subject_sentences.add(self._sentence(pos))
                         self._add_salience(ent, pos, subject=payload.lower() in ("he", "she"),
                                            head=payload.lower() in ("he", "she", "him"))
@@ -933,6 +960,7 @@ class _Resolver:
                 # company" is not the poll's sponsor
                 if ent is not None and not _DOCUMENT_MENTION_RE.fullmatch(self._mention_text(q)[0]):
                     ent.last_seen = max(ent.last_seen, pos)
+                    ent.last_head = max(ent.last_head, pos)
                     if pos not in occ_starts:  # a named speaker counted as an occurrence already
                         self._add_salience(ent, pos, subject=True)
         return result
