@@ -589,3 +589,15 @@ def test_an_organisation_that_only_modifies_a_noun_is_not_it():
     # with no other organisation named, the modifier's is still taken
     text = "The leaflet cites NTSB criticism of the landlord. It also says the rents rose too fast."
     assert speaker_at(text, "the rents rose too fast", "It", "landlord. ") == "NTSB"
+
+
+def test_a_role_of_a_named_body_is_that_body_not_the_salient_person():
+    # Issue 21: "The FBI director" with no FBI director named speaks for the FBI, not for the
+    # person the text was about.
+    text = ("Donald Reyes toured the port with NTSB investigators on Monday. Reyes praised the crews. "
+            "The NTSB director said the crane had failed.")
+    assert speaker_of(text, "the crane had failed", "The NTSB director") == "NTSB"
+    # a role noun that is no person ("the NTSB history") is not the body speaking
+    text = ("Donald Reyes toured the port with NTSB investigators on Monday. "
+            "The NTSB history shows the crane had failed.")
+    assert speaker_of(text, "the crane had failed", "The NTSB history") != "NTSB"

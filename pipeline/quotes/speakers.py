@@ -718,6 +718,13 @@ class _Resolver:
             return None
         ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
+        if ent is None and mention.split()[0].lower() == "the":
+            # "The FBI director" with no director of the FBI named: the body the role is of
+            body = re.match(rf"(?:\S+[ \t]+)(?:[a-z][\w-]*[ \t]+)?([A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*)*)[ \t]+{re.escape(head)}\b",
+                            mention)
+            org = self.entities.get(self._expand_acronym(body.group(1))) if body else None
+            if org is not None and org.is_org and 0 <= org.last_seen <= pos and _names_a_person(head):
+                return org
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
