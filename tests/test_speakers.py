@@ -601,3 +601,11 @@ def test_a_role_of_a_named_body_is_that_body_not_the_salient_person():
     text = ("Donald Reyes toured the port with NTSB investigators on Monday. "
             "The NTSB history shows the crane had failed.")
     assert speaker_of(text, "the crane had failed", "The NTSB history") != "NTSB"
+
+
+def test_a_bare_party_noun_is_the_party_member_not_a_name():
+    # Issue 21: "The Republican" names no one called "The Republican"; it is the Republican
+    # the text has named, not a Democrat named after her.
+    text = ("Republican Ana Ruiz spoke in Dover on Monday. Democrat Tom Hale listened. "
+            "The Republican said the bridge would open.")
+    assert speaker_of(text, "the bridge would open", "The Republican") == "Ana Ruiz"

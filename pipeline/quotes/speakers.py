@@ -732,6 +732,18 @@ class _Resolver:
             ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
         return ent
 
+    def _party_member(self, mention: str, pos: int) -> _Entity | None:
+        """"The Republican": a bare party noun is no name but the person of that party named last
+        (the text calls them a Republican), else the most salient person just mentioned who is
+        not known to be of the other party."""
+        party = _party(mention.lower().split())
+        ent = self._recent(lambda e: not e.is_org and _party(e.roles) == party, pos)
+        if ent is not None:
+            return ent
+        near = [e for e in self.entities.values() if not e.is_org and e.personal
+                and pos - _DESCRIPTION_REACH <= e.last_seen <= pos and _party(e.roles) in (None, party)]
+        return max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
+
     def _antecedent(self, pos: int) -> _Entity | None:
         """The name a relative pronoun at ``pos`` refers back to: "Rosa Delgado, who said",
         "Jeffrey A. Rosen, the deputy attorney general, who", "The president, who"."""
@@ -881,6 +893,8 @@ class _Resolver:
             return None
         if not nested and len(toks) >= 2 and all(t.isupper() for t in toks) and not _is_org(toks):
             return None  # "FELLOW DOCTORS": a shouted line, not a name
+        if re.fullmatch(r"[Tt]he[ \t]+(?:[A-Z][\w.-]*[ \t]+)?(?:Democrat|Republican)", mention):
+            return self._party_member(mention, pos)  # "The Republican", "the Kentucky Democrat"
         if toks[0] in ("the", "The") and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
                 and toks[1][:1].isupper() and toks[1].lower() not in _PARTIES:
             toks = toks[1:]  # "the White House", "the CDC": a proper name, not a description
