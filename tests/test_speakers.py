@@ -609,3 +609,17 @@ def test_a_bare_party_noun_is_the_party_member_not_a_name():
     text = ("Republican Ana Ruiz spoke in Dover on Monday. Democrat Tom Hale listened. "
             "The Republican said the bridge would open.")
     assert speaker_of(text, "the bridge would open", "The Republican") == "Ana Ruiz"
+
+
+def test_the_city_of_a_place_is_the_city_as_a_body():
+    # Issue 21: "The city of Phoenix" speaks as the City of Phoenix, and a later "It" is the city.
+    text = ("The Harlow Tenants Union held a rally. The city of Leeford is suing the union. "
+            "It says the rally blocked the road.")
+    assert speaker_of(text, "the union", "The city of Leeford") == "City of Leeford"
+    start, it = text.index("the rally blocked"), text.index("It says")
+    quotes = [QuoteSpan(start=text.index("the union"), end=text.index("the union") + 9, kind="indirect",
+                        speaker_mention="The city of Leeford", speaker_start=text.index("The city"),
+                        speaker_end=text.index("The city") + len("The city of Leeford")),
+              QuoteSpan(start=start, end=start + len("the rally blocked the road"), kind="indirect",
+                        speaker_mention="It", speaker_start=it, speaker_end=it + 2)]
+    assert [q.speaker for q in resolve_speakers(text, quotes)] == ["City of Leeford", "City of Leeford"]

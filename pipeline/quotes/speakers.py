@@ -871,6 +871,10 @@ class _Resolver:
                 return self._document_author(pos)
         if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
             return self._resolve_pronoun(mention, pos)
+        place = _PLACE_BODY_RE.fullmatch(mention)
+        if place:  # "The city of Phoenix": the city as a body, as readers name it
+            name = f"{place.group(1).capitalize()} of {place.group(2)}"
+            return self.entities.setdefault(name, _Entity(name, True))
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
@@ -987,6 +991,9 @@ class _Resolver:
         return result
 
 
+#: A place as a body that speaks: "The city of Phoenix", "the state of Texas".
+_PLACE_BODY_RE = re.compile(r"[Tt]he[ \t]+(city|state|county|town|village|commonwealth|province)[ \t]+of[ \t]+"
+                            r"([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2})")
 _APPOSITION_RE = re.compile(r",\s*|\s+who\s+|[ \t]+(?:--|—|–)[ \t]+")
 #: "Critics of the program, like Senator Charles Grassley": the name the example gives.
 _EXAMPLE_RE = re.compile(r"(?:like|including|such[ \t]+as)[ \t]+")
