@@ -623,3 +623,14 @@ def test_the_city_of_a_place_is_the_city_as_a_body():
               QuoteSpan(start=start, end=start + len("the rally blocked the road"), kind="indirect",
                         speaker_mention="It", speaker_start=it, speaker_end=it + 2)]
     assert [q.speaker for q in resolve_speakers(text, quotes)] == ["City of Leeford", "City of Leeford"]
+
+
+def test_the_union_and_the_newspaper_by_the_kind_of_name():
+    # Issue 21: a union need not be called "Union", nor a newspaper "Newspaper".
+    text = ("The Association of Harbour Pilots met in Leith on Monday. The union said the pier would close.")
+    assert speaker_of(text, "the pier would close", "The union") == "Association of Harbour Pilots"
+    text = ("The Leeford Post printed the letter on Monday. The newspaper said the pier would close.")
+    assert speaker_of(text, "the pier would close", "The newspaper") == "Leeford Post"
+    # "Other unions" is not the one named before
+    text = ("The Association of Harbour Pilots met in Leith. Other unions said the pier would close.")
+    assert speaker_of(text, "the pier would close", "Other unions") != "Association of Harbour Pilots"

@@ -104,6 +104,11 @@ _ORG_HEADS = frozenset(
     association kremlin coalition alliance federation institute delegation
     authorities police""".split()
 )
+#: Words in a body's name that make it a union or a newspaper, for "the union", "the newspaper".
+_HEAD_KINDS = {
+    "union": frozenset("workers association federation brotherhood guild teamsters".split()),
+    "newspaper": frozenset("times post journal tribune herald gazette globe chronicle inquirer".split()),
+}
 _MALE_WORDS = frozenset("mr mr. king prince lord sir spokesman chairman councilman businessman congressman husband father son brother".split())
 _FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame spokeswoman chairwoman councilwoman businesswoman congresswoman wife mother daughter sister".split())
 _MALE_FIRST = frozenset("""john james david michael robert william thomas peter paul mark george richard daniel sergei
@@ -696,8 +701,10 @@ class _Resolver:
             low = e.name.lower()
             if head in ("company", "firm"):
                 return e.is_org and (head in low or any(t.lower() in _CORPORATE for t in e.name.split()))
+            if e.is_org and head in _HEAD_KINDS and re.search(rf"\b{head}\b", mention.lower()) and any(w in _HEAD_KINDS[head] for w in low.split()):
+                return True  # "the union": "United Mine Workers of America"
             return e.is_org and re.search(rf"\b{re.escape(head)}\b", low) is not None
-        if head in _ORG_HEADS:
+        if head in _ORG_HEADS or head in _HEAD_KINDS:
             return self._recent(org_ok, pos)
         if not _names_a_person(head) and head not in _PROXY_ROLES and mention.split()[0].lower() == "the":
             # "the commission", "the appeals court", "the campaign": the body whose name has that
