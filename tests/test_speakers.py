@@ -634,3 +634,13 @@ def test_the_union_and_the_newspaper_by_the_kind_of_name():
     # "Other unions" is not the one named before
     text = ("The Association of Harbour Pilots met in Leith. Other unions said the pier would close.")
     assert speaker_of(text, "the pier would close", "Other unions") != "Association of Harbour Pilots"
+
+
+def test_a_role_no_one_held_before_is_the_person_the_next_sentence_names():
+    # Issue 21: "Connecticut's tax commissioner says ...\n\nKevin Sullivan says he ...".
+    text = ("The port's chief engineer says the pier will close.\n\n"
+            "Tomas Lindqvist says he checked the pumps on Monday.")
+    assert speaker_of(text, "the pier will close", "The port's chief engineer") == "Tomas Lindqvist"
+    text = ("The port's chief engineer says the pier will close.\n\n"
+            "Tomas Lindqvist was not at the port on Monday.")
+    assert speaker_of(text, "the pier will close", "The port's chief engineer") is None

@@ -737,7 +737,25 @@ class _Resolver:
             near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
                     and (gender is None or e.gender in (None, gender)) and same_party(e)]
             ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
+        if ent is None and _names_a_person(head):
+            ent = self._introduced_next(pos, gender)
         return ent
+
+    def _introduced_next(self, pos: int, gender: str | None) -> _Entity | None:
+        """"Connecticut's tax commissioner says ... \n\nKevin Sullivan says he ...": a role no one
+        named before is the person who opens one of the next sentences as a reporting verb's subject
+        (within :data:`_DESCRIPTION_REACH`), when the description is the first of them."""
+        for o in self.occs:
+            if o.start <= pos or o.start > pos + _DESCRIPTION_REACH or self._sentence(o.start) == self._sentence(pos):
+                continue  # (names in the description's own sentence are what it says)
+            if o.is_org or not o.evidence:
+                return None  # another name comes first
+            opens = re.search(r"(?:^|[.!?][\"”’']?[ \t]+|\n\s*)$", self.text[max(0, o.start - 4):o.start])
+            if opens and _SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120)):
+                ent = self._person(o)
+                return ent if gender is None or ent.gender in (None, gender) else None
+            return None
+        return None
 
     def _party_member(self, mention: str, pos: int) -> _Entity | None:
         """"The Republican": a bare party noun is no name but the person of that party named last
