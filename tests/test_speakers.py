@@ -644,3 +644,11 @@ def test_a_role_no_one_held_before_is_the_person_the_next_sentence_names():
     text = ("The port's chief engineer says the pier will close.\n\n"
             "Tomas Lindqvist was not at the port on Monday.")
     assert speaker_of(text, "the pier will close", "The port's chief engineer") is None
+
+
+def test_who_after_a_party_s_members_is_them():
+    # Issue 21: "nervous Democrats on Capitol Hill, who have argued ..." -> Democrats.
+    text = "The plan may calm nervous Republicans in Leeford, who have argued that the pier must close."
+    assert speaker_of(text, "that the pier must close", "who") == "Republicans"
+    text = "The plan answers both Democrats and Republicans, who have argued that the pier must close."
+    assert speaker_of(text, "that the pier must close", "who") == "Democrats"

@@ -781,6 +781,9 @@ class _Resolver:
                     best = o
             if best is not None:
                 return self.entities[self._org_key(best)] if best.is_org else self._person(best)
+        group = _PARTY_GROUP_BEFORE_RE.search(self.text[max(0, pos - 80):pos])
+        if group:  # "nervous Democrats on Capitol Hill, who", "both Democrats and Republicans, who"
+            return self.entities.setdefault(group.group(1), _Entity(group.group(1), True))
         description = re.search(rf"(?<![\w’'-])({DESCRIPTION_RE.pattern})[ \t]*,?[ \t]*$", self.text[max(0, pos - 80):pos])
         if description:
             return self._resolve_description(description.group(1), pos)
@@ -1016,6 +1019,11 @@ class _Resolver:
         return result
 
 
+#: A party's members before a relative pronoun: "Democrats on Capitol Hill, who", "Democrats and
+#: Republicans, who" (the first named).
+_PARTY_GROUP_BEFORE_RE = re.compile(
+    r"(?<![\w’'-])(Democrats|Republicans)(?:[ \t]+and[ \t]+(?:Democrats|Republicans)"
+    r"|[ \t]+(?:on|in|from)[ \t]+[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*){0,2})?[ \t]*,?[ \t]*$")
 #: A place as a body that speaks: "The city of Phoenix", "the state of Texas".
 _PLACE_BODY_RE = re.compile(r"[Tt]he[ \t]+(city|state|county|town|village|commonwealth|province)[ \t]+of[ \t]+"
                             r"([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,2})")
