@@ -652,3 +652,11 @@ def test_who_after_a_party_s_members_is_them():
     assert speaker_of(text, "that the pier must close", "who") == "Republicans"
     text = "The plan answers both Democrats and Republicans, who have argued that the pier must close."
     assert speaker_of(text, "that the pier must close", "who") == "Democrats"
+
+
+def test_they_after_a_plural_people_noun_is_not_an_earlier_body():
+    # "... environmentalists worry ...; ..., they say": the people, not a body named before them.
+    text = ("The Harlow Tenants Union held a rally on Monday. The rally was large.\n\n"
+            "Environmental groups were not there. Some environmentalists worry about the river. "
+            "The water is dirty, they say.")
+    assert speaker_at(text, "The water is dirty", "they", "dirty, ") is None

@@ -163,6 +163,11 @@ _DETERMINERS = frozenset("the a an".split())
 _DESCRIPTION_REACH = 250
 #: "The poll" is the named poll at most this many characters before it.
 _DOCUMENT_REACH = 1000
+#: A plural common noun: "critics", "environmentalists" (its singular in group 1).
+_PEOPLE_PLURAL_RE = re.compile(r"(?<![\w’'-])([a-z]+)s\b")
+#: People nouns beyond the role nouns that a "they" may refer back to.
+_PEOPLE_NOUNS = frozenset("""environmentalist voter insider contestant protester protestor demonstrator
+    citizen neighbor neighbour parent student teacher farmer immigrant migrant scientist doctor""".split())
 #: Sentence ends: a full stop, ! or ? before a capital (not after an initial or "Mr."), or a line break.
 _SENTENCE_END_RE = re.compile(
     r"(?<!\b[A-Z])(?<!\bM[rs])(?<!\bMrs)(?<!\b(?:Dr|Lt|St|Jr|Sr))(?<!\b(?:Sen|Rep|Gov|Gen))"
@@ -669,7 +674,10 @@ class _Resolver:
         if w in ("they", "we", "it"):  # not an organisation named only as a modifier ("FBI criticism")
             # (one named only so is taken when the text has no other)
             orgs = [e for e in self.entities.values() if e.is_org and 0 <= e.last_head <= pos]
-            return max(orgs, key=lambda e: e.last_head) if orgs else self._recent(lambda e: e.is_org, pos)
+            org = max(orgs, key=lambda e: e.last_head) if orgs else self._recent(lambda e: e.is_org, pos)
+            if w == "they" and org is not None and self._people_noun_after(max(org.last_head, org.last_seen), pos):
+                return None  # "... environmentalists worry ... , they say": the people, not a body
+            return org
         gender = _PERSON_PRONOUNS.get(w)
         best = None
         for e in self.entities.values():
@@ -682,6 +690,20 @@ class _Resolver:
         if ent is not None and gender and ent.gender is None:
             ent.gender = gender  # learn from pronoun use
         return ent
+
+    def _people_noun_after(self, start: int, pos: int) -> bool:
+        """Whether a plural noun for people ("environmentalists", "insiders") comes in the sentence
+        of ``pos`` or the one before it (outside quotes), and the body last named at ``start``
+        is named before them."""
+        sentence = self._sentence(pos)
+        begin = self.sentence_starts[sentence - 2] if sentence >= 2 else 0
+        if start >= begin:
+            return False  # the body is named in these sentences too
+        for m in _PEOPLE_PLURAL_RE.finditer(self.text, begin, pos):
+            if not self._in_direct(m.start()) and (m.group(1) in _ROLE_SET or m.group(1) in _PERSON_ROLES
+                                                   or m.group(1) in _PEOPLE_NOUNS):
+                return True
+        return False
 
     def _author(self) -> _Entity | None:
         """The writer of a first-person piece, when its closing author's note names them
