@@ -35,6 +35,8 @@ class StanceClassifier:
     """
 
     CONTEXTS = ("content", "clause")
+    CHECKPOINT_KIND = "stance model"  # how errors and logs name the checkpoint, and how to train one
+    TRAIN_COMMAND = "scripts/train.py"
 
     def __init__(self, model, tokenizer, max_length: int = 192, batch_size: int = 32,
                  progress: bool = True, context: str | None = None, gate: RelevanceGate | None = None) -> None:
@@ -58,16 +60,20 @@ class StanceClassifier:
         """``dtype``: the compute dtype, see :func:`pipeline.models.inference_dtype`.
         ``gate``: the relevance gate's settings (:meth:`RelevanceGate.from_config`), or None to
         send every pair through the cross-encoder."""
-        path = resolve_checkpoint(name_or_path, "stance model", "scripts/train.py", "stance.name_or_path")
-        # Shipped checkpoints are fp16 on disk; they are upcast to the compute dtype here.
-        model = AutoModelForSequenceClassification.from_pretrained(path, dtype=inference_dtype(dtype))
+        path = resolve_checkpoint(name_or_path, cls.CHECKPOINT_KIND, cls.TRAIN_COMMAND, "stance.name_or_path")
+        model = cls.load_model(path, dtype)
         tokenizer = AutoTokenizer.from_pretrained(path)
-        log.info("loaded stance model from %s (%s)", path, model.dtype)
+        log.info("loaded %s from %s (%s)", cls.CHECKPOINT_KIND, path, model.dtype)
         if gate is not None:
             gate = cls._gate(model.config, dict(gate), dtype)
         classifier = cls(model, tokenizer, gate=gate, **kwargs)
         classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
         return classifier
+
+    @staticmethod
+    def load_model(path, dtype: str):
+        """The checkpoint's model in the compute dtype (shipped checkpoints are fp16 on disk)."""
+        return AutoModelForSequenceClassification.from_pretrained(path, dtype=inference_dtype(dtype))
 
     @staticmethod
     def _gate(config, settings: dict, dtype: str) -> RelevanceGate:

@@ -31,10 +31,10 @@ import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer, PretrainedConfig, PreTrainedModel
+from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from pipeline.models import checkpoint_hash, inference_dtype, resolve_checkpoint, resolve_model_path
+from pipeline.models import inference_dtype, resolve_model_path
 from pipeline.stance.classifier import StanceClassifier
 from pipeline.stance.features import NO_MENTION, encode_clause, encode_pairs, find_mention
 
@@ -263,21 +263,13 @@ class MultiTargetStanceClassifier(StanceClassifier):
             raise ValueError(f"stance.context: the multi-target model reads clauses only, got {context!r}")
         super().__init__(model, tokenizer, max_length, batch_size, progress, context, gate)
 
-    @classmethod
-    def from_pretrained(cls, name_or_path: str, dtype: str = "auto", gate: dict | None = None,
-                        **kwargs) -> "MultiTargetStanceClassifier":
-        path = resolve_checkpoint(name_or_path, "multi-target stance model", "scripts/train.py "
-                                  "experiment=stance_multi_target", "stance.name_or_path")
-        # Shipped checkpoints are fp16 on disk; the whole model (encoder built from its config
-        # included) is cast to the compute dtype here.
-        model = MultiTargetStanceModel.from_pretrained(path).to(inference_dtype(dtype))
-        tokenizer = AutoTokenizer.from_pretrained(path)
-        log.info("loaded multi-target stance model from %s (%s)", path, model.dtype)
-        if gate is not None:
-            gate = cls._gate(model.config, dict(gate), dtype)
-        classifier = cls(model, tokenizer, gate=gate, **kwargs)
-        classifier.provenance = {"path": str(path), "sha256": checkpoint_hash(path), "dtype": str(model.dtype)}
-        return classifier
+    CHECKPOINT_KIND = "multi-target stance model"
+    TRAIN_COMMAND = "scripts/train.py experiment=stance_multi_target"
+
+    @staticmethod
+    def load_model(path, dtype: str):
+        """The whole model (the encoder built from its config included) in the compute dtype."""
+        return MultiTargetStanceModel.from_pretrained(path).to(inference_dtype(dtype))
 
     @property
     def context(self) -> str:
