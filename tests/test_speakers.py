@@ -660,3 +660,18 @@ def test_they_after_a_plural_people_noun_is_not_an_earlier_body():
             "Environmental groups were not there. Some environmentalists worry about the river. "
             "The water is dirty, they say.")
     assert speaker_at(text, "The water is dirty", "they", "dirty, ") is None
+
+
+def test_a_possessive_pronoun_as_source_is_its_owner():
+    # A source span that is only "his"/"His" ("his criticism of ...") stands for its owner, as "he"
+    # would; capitalised at a sentence start it is no name "His".
+    text = ("Governor Rafael Moreno toured the dam on Tuesday. He listened to the farmers.\n\n"
+            "His criticism of the pipeline deal, that it would ruin the river, drew cheers.\n\n"
+            "Mayor Ana Ruiz disagreed. She cited her worry that the plan came too late.")
+    spans = []
+    for mention, content in (("His", "that it would ruin the river"), ("her", "that the plan came too late")):
+        s = text.index(mention + (" criticism" if mention == "His" else " worry"))
+        c = text.index(content)
+        spans.append(QuoteSpan(start=c, end=c + len(content), kind="indirect", speaker_mention=mention,
+                               speaker_start=s, speaker_end=s + len(mention)))
+    assert [q.speaker for q in resolve_speakers(text, spans)] == ["Rafael Moreno", "Ana Ruiz"]

@@ -671,6 +671,7 @@ class _Resolver:
         if w in ("i", "we") and not self._in_direct(pos):
             # "I"/"we" in the narration is the writer (or the editorial board), not the last-named
             return self._author() if w == "i" else None
+        w = {"their": "they", "its": "it"}.get(w, w)
         if w in ("they", "we", "it"):  # not an organisation named only as a modifier ("FBI criticism")
             # (one named only so is taken when the text has no other)
             orgs = [e for e in self.entities.values() if e.is_org and 0 <= e.last_head <= pos]
@@ -919,7 +920,8 @@ class _Resolver:
                 return named
             if _DOCUMENT_MENTION_RE.fullmatch(mention):  # "the poll", "The clip", "Poll:"
                 return self._document_author(pos)
-        if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
+        if re.fullmatch(r"(?i)he|she|they|we|i|it|his|her|their|its", mention):
+            # "his criticism of the deal": a possessive standing for its owner, as "he" would
             return self._resolve_pronoun(mention, pos)
         place = _PLACE_BODY_RE.fullmatch(mention)
         if place:  # "The city of Phoenix": the city as a body, as readers name it
