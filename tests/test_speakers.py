@@ -660,3 +660,20 @@ def test_they_after_a_plural_people_noun_is_not_an_earlier_body():
             "Environmental groups were not there. Some environmentalists worry about the river. "
             "The water is dirty, they say.")
     assert speaker_at(text, "The water is dirty", "they", "dirty, ") is None
+
+
+def test_a_quote_with_no_source_continues_the_quote_before_it_in_its_paragraph():
+    # The learned tagger links no source to a second quoted sentence: “...,” Ortiz said. “...”
+    text = ("Mayor Lena Ortiz toured the flooded depot. “We will rebuild it,” Ortiz said. "
+            "“Nobody will be left behind.”\n\n“The town deserves better.”")
+
+    def span(content, mention=None):
+        start = text.index(content)
+        at = text.index(mention) if mention else None
+        return QuoteSpan(start=start, end=start + len(content), kind="direct", speaker_mention=mention,
+                         speaker_start=at, speaker_end=at + len(mention) if mention else None)
+
+    quotes = [span("The town deserves better."), span("We will rebuild it,", "Ortiz"),
+              span("Nobody will be left behind.")]
+    # (a new paragraph with no source names no one)
+    assert [q.speaker for q in resolve_speakers(text, quotes)] == [None, "Lena Ortiz", "Lena Ortiz"]

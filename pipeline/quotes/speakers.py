@@ -1038,6 +1038,21 @@ class _Resolver:
                     ent.last_head = max(ent.last_head, pos)
                     if pos not in occ_starts:  # a named speaker counted as an occurrence already
                         self._add_salience(ent, pos, subject=True)
+        return self._continuations(quotes, result)
+
+    def _continuations(self, quotes: list[QuoteSpan], result: list[str | None]) -> list[str | None]:
+        """A quote with no source mention continues the quotation of the quote just before it, when
+        that one has a speaker and no line break comes between them (``“...,” she said. “...”``):
+        the same paragraph goes on with the same speaker.  A quote that opens a new paragraph
+        with no source keeps none."""
+        order = sorted(range(len(quotes)), key=lambda i: (quotes[i].start, quotes[i].end))
+        last: int | None = None  # the quote before
+        for i in order:
+            q = quotes[i]
+            if q.speaker_mention is None and result[i] is None and last is not None and result[last] is not None \
+                    and quotes[last].end <= q.start and "\n" not in self.text[quotes[last].end:q.start]:
+                result[i] = result[last]
+            last = i
         return result
 
 
