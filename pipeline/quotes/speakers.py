@@ -843,9 +843,14 @@ class _Resolver:
         mention = q.speaker_mention.translate(_SPACES)
         if len(mention) == q.speaker_end - q.speaker_start:  # as resolve_speakers cleaned it: no nickname
             mention = self.text[q.speaker_start:q.speaker_end]
+        start = q.speaker_start
+        # A span cut inside a dotted abbreviation ("U. leaders" of "E.U. leaders"): its letters back
+        cut = _CUT_ABBREVIATION_RE.search(self.text, max(0, start - 12), start)
+        if cut is not None and re.match(r"[A-Z]\.", mention):
+            mention, start = self.text[cut.start():start] + mention, cut.start()
         # "Del. Marcia Price (D-Newport News),": a party-and-place bracket, closed or cut, is no name
         mention = re.sub(r"[ \t]*\([^()]*\)?[ \t,]*$", "", mention)
-        mention, pos = _name_part(mention, q.speaker_start)
+        mention, pos = _name_part(mention, start)
         return _cut_adverbial_tail(mention), pos
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
@@ -903,7 +908,10 @@ class _Resolver:
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
         if m:
             group = "name" if m.group("name") else "name2"
-            return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            ent = self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
+                return None  # "Central European leaders": leaders of a body speak for it, of a region not
+            return ent
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
@@ -1096,7 +1104,7 @@ _NAMED_AUTHOR_RE = re.compile(
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
     rf"(?:by|from)[ \t]+(?:the[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
-_PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
+_PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
 #: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
 #: "McCabe's lawyers", "Mueller's office": those they speak for.
@@ -1205,6 +1213,10 @@ def _formal_names(full_names: set[tuple[str, ...]]) -> dict[tuple[str, ...], tup
         if fuller:
             formal[short] = max(fuller, key=lambda f: (len(f), f))
     return formal
+
+
+#: The letters of a dotted abbreviation just before a span cut inside it ("E." of "E.U. leaders").
+_CUT_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.)+\Z")
 
 
 #: A nickname in quotes inside a name: Rep. Robert C. "Bobby" Scott.
