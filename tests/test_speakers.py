@@ -675,3 +675,32 @@ def test_a_possessive_pronoun_as_source_is_its_owner():
         spans.append(QuoteSpan(start=c, end=c + len(content), kind="indirect", speaker_mention=mention,
                                speaker_start=s, speaker_end=s + len(mention)))
     assert [q.speaker for q in resolve_speakers(text, spans)] == ["Rafael Moreno", "Ana Ruiz"]
+
+
+def test_a_quote_with_no_source_continues_the_quote_before_it_in_its_paragraph():
+    # The learned tagger links no source to a second quoted sentence: “...,” Ortiz said. “...”
+    text = ("Mayor Lena Ortiz toured the flooded depot. “We will rebuild it,” Ortiz said. "
+            "“Nobody will be left behind.”\n\n“The town deserves better.”")
+
+    def span(content, mention=None):
+        start = text.index(content)
+        at = text.index(mention) if mention else None
+        return QuoteSpan(start=start, end=start + len(content), kind="direct", speaker_mention=mention,
+                         speaker_start=at, speaker_end=at + len(mention) if mention else None)
+
+    quotes = [span("The town deserves better."), span("We will rebuild it,", "Ortiz"),
+              span("Nobody will be left behind.")]
+    # (a new paragraph with no source names no one)
+    assert [q.speaker for q in resolve_speakers(text, quotes)] == [None, "Lena Ortiz", "Lena Ortiz"]
+
+
+def test_a_span_cut_inside_an_abbreviation_and_a_body_s_leaders():
+    # The learned tagger may start a source inside "N.T.C." ("T.C. leaders"); leaders of a named body
+    # speak for it, leaders of a region name no one.
+    text = ("The Nordic Trade Council met in Oslo on Monday. After the talks, N.T.C. leaders said that "
+            "tariffs would fall. Central Baltic leaders said that ports would close.")
+    at = text.index("T.C. leaders")
+    quote = QuoteSpan(start=text.index("tariffs would fall"), end=text.index("tariffs would fall") + 18,
+                      kind="indirect", speaker_mention="T.C. leaders", speaker_start=at, speaker_end=at + 12)
+    assert resolve_speakers(text, [quote])[0].speaker == "Nordic Trade Council"
+    assert speaker_of(text, "ports would close", "Central Baltic leaders") is None

@@ -844,9 +844,14 @@ class _Resolver:
         mention = q.speaker_mention.translate(_SPACES)
         if len(mention) == q.speaker_end - q.speaker_start:  # as resolve_speakers cleaned it: no nickname
             mention = self.text[q.speaker_start:q.speaker_end]
+        start = q.speaker_start
+        # A span cut inside a dotted abbreviation ("U. leaders" of "E.U. leaders"): its letters back
+        cut = _CUT_ABBREVIATION_RE.search(self.text, max(0, start - 12), start)
+        if cut is not None and re.match(r"[A-Z]\.", mention):
+            mention, start = self.text[cut.start():start] + mention, cut.start()
         # "Del. Marcia Price (D-Newport News),": a party-and-place bracket, closed or cut, is no name
         mention = re.sub(r"[ \t]*\([^()]*\)?[ \t,]*$", "", mention)
-        mention, pos = _name_part(mention, q.speaker_start)
+        mention, pos = _name_part(mention, start)
         return _cut_adverbial_tail(mention), pos
 
     def _resolve_mention(self, q: QuoteSpan) -> _Entity | None:
@@ -904,7 +909,10 @@ class _Resolver:
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
         if m:
             group = "name" if m.group("name") else "name2"
-            return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            ent = self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
+                return None  # "Central European leaders": leaders of a body speak for it, of a region not
+            return ent
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
@@ -1040,6 +1048,21 @@ class _Resolver:
                     ent.last_head = max(ent.last_head, pos)
                     if pos not in occ_starts:  # a named speaker counted as an occurrence already
                         self._add_salience(ent, pos, subject=True)
+        return self._continuations(quotes, result)
+
+    def _continuations(self, quotes: list[QuoteSpan], result: list[str | None]) -> list[str | None]:
+        """A quote with no source mention continues the quotation of the quote just before it, when
+        that one has a speaker and no line break comes between them (``“...,” she said. “...”``):
+        the same paragraph goes on with the same speaker.  A quote that opens a new paragraph
+        with no source keeps none."""
+        order = sorted(range(len(quotes)), key=lambda i: (quotes[i].start, quotes[i].end))
+        last: int | None = None  # the quote before
+        for i in order:
+            q = quotes[i]
+            if q.speaker_mention is None and result[i] is None and last is not None and result[last] is not None \
+                    and quotes[last].end <= q.start and "\n" not in self.text[quotes[last].end:q.start]:
+                result[i] = result[last]
+            last = i
         return result
 
 
@@ -1083,7 +1106,7 @@ _NAMED_AUTHOR_RE = re.compile(
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
     rf"(?:by|from)[ \t]+(?:the[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
-_PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
+_PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
 #: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
 #: "McCabe's lawyers", "Mueller's office": those they speak for.
@@ -1192,6 +1215,10 @@ def _formal_names(full_names: set[tuple[str, ...]]) -> dict[tuple[str, ...], tup
         if fuller:
             formal[short] = max(fuller, key=lambda f: (len(f), f))
     return formal
+
+
+#: The letters of a dotted abbreviation just before a span cut inside it ("E." of "E.U. leaders").
+_CUT_ABBREVIATION_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.)+\Z")
 
 
 #: A nickname in quotes inside a name: Rep. Robert C. "Bobby" Scott.
