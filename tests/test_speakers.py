@@ -660,3 +660,24 @@ def test_they_after_a_plural_people_noun_is_not_an_earlier_body():
             "Environmental groups were not there. Some environmentalists worry about the river. "
             "The water is dirty, they say.")
     assert speaker_at(text, "The water is dirty", "they", "dirty, ") is None
+
+
+def test_a_role_is_the_person_the_text_titles_with_it_in_any_form():
+    # "A New York judge has rejected ... Justice Frank Nervo rejected ...": the judge, though named
+    # after the description and titled "Justice"; "the judge" later is the same person.
+    text = ("A Denver judge has rejected a request to open the pier records.\n\n"
+            "The Harbour Gazette filed the motion in May.\n\n"
+            "District Court Justice Maria Ortiz rejected the argument on Monday. "
+            "Lena Holt, the owner of the pier, agreed.\n\n"
+            "The judge agreed with Holt that the records must stay closed.")
+    assert speaker_of(text, "a request to open", "A Denver judge") == "Maria Ortiz"
+    assert speaker_at(text, "Holt that the records", "The judge", "agreed.") == "Maria Ortiz"
+    # "attorney general" is that title, not any attorney: not City Attorney Dan Weeks
+    text = ("City Attorney Dan Weeks wrote to the port in May.\n\n"
+            "The Ohio state attorney general is confirming that the charity is not registered. "
+            "But Attorney General Paul Ross isn't saying if the charity broke any laws.")
+    assert speaker_of(text, "that the charity is not", "The Ohio state attorney general") == "Paul Ross"
+    # "Senator from Utah": a title without its article is the senator the next sentence names
+    text = ("Senator from Utah says he cannot back the pier plan.\n\n"
+            "Sen. Tom Bakker is opposing the plan, aides said. Sen. Ann Lowe backs it.")
+    assert speaker_of(text, "he cannot back", "Senator from Utah") == "Tom Bakker"
