@@ -681,3 +681,16 @@ def test_a_role_is_the_person_the_text_titles_with_it_in_any_form():
     text = ("Senator from Utah says he cannot back the pier plan.\n\n"
             "Sen. Tom Bakker is opposing the plan, aides said. Sen. Ann Lowe backs it.")
     assert speaker_of(text, "he cannot back", "Senator from Utah") == "Tom Bakker"
+
+
+def test_the_voice_of_a_document_speaks_for_its_author():
+    # "A memorable Hillary Clinton ad ... the announcer said" / "the ad's narrator says": the ad's sponsor.
+    text = ("A new Harlow Tenants Union ad shows the pier at night. As a bell rings, the announcer says "
+            "the pier is not safe.")
+    assert speaker_of(text, "the pier is not safe", "the announcer") == "Harlow Tenants Union"
+    text = ("A new Harlow Tenants Union ad shows the pier at night. \u201cWho pays for this?\u201d the ad\u2019s "
+            "narrator asks.")
+    assert speaker_of(text, "Who pays for this?", "the ad\u2019s narrator") == "Harlow Tenants Union"
+    # an unnamed ad speaks for no one
+    assert speaker_of("An ad shows the pier. The announcer says the pier is not safe.",
+                      "the pier is not safe", "The announcer") is None

@@ -36,7 +36,8 @@
   it (of several, the one whose title has the description's capitalised qualifier), so "A New
   York judge ruled" is the judge named later.  A plural one names no one.  "The poll",
   "the ad" is the author of the document named last before it ("A Bloomberg poll", "a video
-  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters.
+  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters; so is its
+  voice ("the announcer", "the ad's narrator").
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
   that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
@@ -1141,9 +1142,11 @@ _NAMED_DOCUMENT_RE = re.compile(
     rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
     rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
     rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
-#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll".
+#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll";
+#: or the voice it speaks in, which speaks for its author: "the announcer", "the ad's narrator".
 _DOCUMENT_MENTION_RE = re.compile(
-    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study))")
+    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study)"
+    rf"|(?:[Tt]he|[Aa]n?)[ \t]+(?:{_DOCUMENT_HEAD}['’]s[ \t]+)?(?:[a-z][\w\-]*[ \t]+)?(?:announcer|narrator))")
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
