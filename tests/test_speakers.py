@@ -704,3 +704,37 @@ def test_a_span_cut_inside_an_abbreviation_and_a_body_s_leaders():
                       kind="indirect", speaker_mention="T.C. leaders", speaker_start=at, speaker_end=at + 12)
     assert resolve_speakers(text, [quote])[0].speaker == "Nordic Trade Council"
     assert speaker_of(text, "ports would close", "Central Baltic leaders") is None
+
+
+def test_a_role_is_the_person_the_text_titles_with_it_in_any_form():
+    # "A New York judge has rejected ... Justice Frank Nervo rejected ...": the judge, though named
+    # after the description and titled "Justice"; "the judge" later is the same person.
+    text = ("A Denver judge has rejected a request to open the pier records.\n\n"
+            "The Harbour Gazette filed the motion in May.\n\n"
+            "District Court Justice Maria Ortiz rejected the argument on Monday. "
+            "Lena Holt, the owner of the pier, agreed.\n\n"
+            "The judge agreed with Holt that the records must stay closed.")
+    assert speaker_of(text, "a request to open", "A Denver judge") == "Maria Ortiz"
+    assert speaker_at(text, "Holt that the records", "The judge", "agreed.") == "Maria Ortiz"
+    # "attorney general" is that title, not any attorney: not City Attorney Dan Weeks
+    text = ("City Attorney Dan Weeks wrote to the port in May.\n\n"
+            "The Ohio state attorney general is confirming that the charity is not registered. "
+            "But Attorney General Paul Ross isn't saying if the charity broke any laws.")
+    assert speaker_of(text, "that the charity is not", "The Ohio state attorney general") == "Paul Ross"
+    # "Senator from Utah": a title without its article is the senator the next sentence names
+    text = ("Senator from Utah says he cannot back the pier plan.\n\n"
+            "Sen. Tom Bakker is opposing the plan, aides said. Sen. Ann Lowe backs it.")
+    assert speaker_of(text, "he cannot back", "Senator from Utah") == "Tom Bakker"
+
+
+def test_the_voice_of_a_document_speaks_for_its_author():
+    # "A memorable Hillary Clinton ad ... the announcer said" / "the ad's narrator says": the ad's sponsor.
+    text = ("A new Harlow Tenants Union ad shows the pier at night. As a bell rings, the announcer says "
+            "the pier is not safe.")
+    assert speaker_of(text, "the pier is not safe", "the announcer") == "Harlow Tenants Union"
+    text = ("A new Harlow Tenants Union ad shows the pier at night. \u201cWho pays for this?\u201d the ad\u2019s "
+            "narrator asks.")
+    assert speaker_of(text, "Who pays for this?", "the ad\u2019s narrator") == "Harlow Tenants Union"
+    # an unnamed ad speaks for no one
+    assert speaker_of("An ad shows the pier. The announcer says the pier is not safe.",
+                      "the pier is not safe", "The announcer") is None

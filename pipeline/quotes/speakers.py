@@ -29,9 +29,15 @@
   suffix) in its name.  A singular definite description with no such person ("the
   campaigner", "the Republican nominee") is, like a pronoun, the most salient person
   of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
-  speaks for someone else ("the spokeswoman").  A plural one names no one.  "The poll",
+  speaks for someone else ("the spokeswoman").  A role is matched in any of its forms
+  ("Justice Frank Nervo" is "the judge", "Sen." a senator) and with the title words after its
+  head ("the attorney general" is no "City Attorney"); a role no one held before is the person
+  titled with it whom the next sentences name first, else the one person the text titles with
+  it (of several, the one whose title has the description's capitalised qualifier), so "A New
+  York judge ruled" is the judge named later.  A plural one names no one.  "The poll",
   "the ad" is the author of the document named last before it ("A Bloomberg poll", "a video
-  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters.
+  by the Republican National Committee"), within ``_DOCUMENT_REACH`` characters; so is its
+  voice ("the announcer", "the ad's narrator").
 * Lower-case roles in front of a name are roles, not name ("county engineer Tomas
   Lindqvist" -> "Tomas Lindqvist"); people speaking for a named body or person are
   that body or person ("a spokesman for Nordholm", "McCabe's lawyers").
@@ -462,6 +468,31 @@ def _last_noun(mention: str) -> str | None:
     return words[-1] if words and words[-1].islower() else None
 
 
+#: One role written another way: "Sen. Tim Kaine" is "the senator", "Justice Frank Nervo" "the judge".
+_ROLE_FORMS = {"sen.": "senator", "gov.": "governor", "rep.": "representative", "congressman": "representative",
+               "congresswoman": "representative", "justice": "judge", "gen.": "general", "prof.": "professor",
+               "del.": "delegate"}
+
+
+def _role_words(mention: str, head: str) -> frozenset[str]:
+    """The role a description names, as :data:`_ROLE_FORMS` writes it: its head and the title
+    words that follow it ("the state attorney general" -> attorney, general; a "City Attorney" is
+    not that)."""
+    words = re.findall(r"[\w.’'-]+", mention.lower())
+    role = {_ROLE_FORMS.get(head, head)}
+    if head in words:
+        for w in words[words.index(head) + 1:]:
+            if w in _PREPOSITIONS or w not in TITLES:
+                break
+            role.add(_ROLE_FORMS.get(w, w))
+    return frozenset(role)
+
+
+def _holds(roles, role: frozenset[str]) -> bool:
+    """Whether a person with title and apposition words ``roles`` holds ``role``."""
+    return role <= {_ROLE_FORMS.get(r, r) for r in roles}
+
+
 def _names_a_person(head: str) -> bool:
     """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
     "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
@@ -746,7 +777,8 @@ class _Resolver:
         plural = bool(re.search(rf"\b{re.escape(head)}s\b", mention.lower())) and head[-1:] != "s"
         if plural:  # "the two Republican presidents": several people, no one speaker
             return None
-        ent = self._recent(lambda e: not e.is_org and head in e.roles and same_party(e)
+        role = _role_words(mention, head)
+        ent = self._recent(lambda e: not e.is_org and _holds(e.roles, role) and same_party(e)
                            and (gender is None or e.gender in (None, gender)), pos)
         if ent is None and mention.split()[0].lower() == "the":
             # "The FBI director" with no director of the FBI named: the body the role is of
@@ -755,24 +787,59 @@ class _Resolver:
             org = self.entities.get(self._expand_acronym(body.group(1))) if body else None
             if org is not None and org.is_org and 0 <= org.last_seen <= pos and _names_a_person(head):
                 return org
+        titled = _names_a_person(head) or len(role) > 1  # (an "attorney general" is no proxy)
+        if ent is None and titled:
+            ent = self._introduced_next(pos, gender, role)
         if ent is None and mention.split()[0].lower() == "the" and _names_a_person(head) and not plural:
             # "Raman was unconvinced. '...,' the campaigner said": the person just mentioned.
             near = [e for e in self.entities.values() if not e.is_org and pos - _DESCRIPTION_REACH <= e.last_seen <= pos
                     and (gender is None or e.gender in (None, gender)) and same_party(e)]
             ent = max(near, key=lambda e: (self._salience(e, pos), e.last_seen), default=None)
+        if ent is None and titled:
+            ent = self._role_holder(mention, role, pos, gender, party)
         if ent is None and _names_a_person(head):
             ent = self._introduced_next(pos, gender)
         return ent
 
-    def _introduced_next(self, pos: int, gender: str | None) -> _Entity | None:
+    def _role_holder(self, mention: str, role: frozenset[str], pos: int, gender: str | None,
+                     party: str | None) -> _Entity | None:
+        """"A New York judge ruled ... Justice Frank Nervo wrote": the one person the text titles
+        with the description's role, before it or within :data:`_DOCUMENT_REACH` characters after
+        it; of several, the one whose title or apposition has the description's capitalised
+        qualifier ("New York"); else ``None``."""
+        cands: dict[tuple[str, ...], set[str]] = {}
+        for o in self.occs:
+            if o.is_org or not (o.titles or o.appos) or o.start > pos + _DOCUMENT_REACH:
+                continue
+            words = [w.lower() for w in o.titles + re.findall(r"[\w.]+", o.appos)]
+            if not _holds(words, role) or (gender and gender_of(words, list(o.core)) not in (None, gender)) \
+                    or (party and _party(words) not in (None, party)):
+                continue
+            full = self._full_for(o.core, o.start, peek=True) or o.core
+            cands.setdefault(self.formal.get(full, full), set()).update(
+                o.titles + re.findall(r"[\w.]+", o.appos))
+        qualifier = {w for w in re.findall(r"[\w.’'-]+", mention)[1:] if w[:1].isupper() and w.lower() not in _PARTIES}
+        if len(cands) > 1 and qualifier:
+            cands = {c: words for c, words in cands.items() if qualifier <= words}
+        if len(cands) != 1:
+            return None
+        name = " ".join(next(iter(cands)))
+        return self.entities.setdefault(name, _Entity(name, False, personal=True))
+
+    def _introduced_next(self, pos: int, gender: str | None, role: frozenset[str] | None = None) -> _Entity | None:
         """"Connecticut's tax commissioner says ... \n\nKevin Sullivan says he ...": a role no one
         named before is the person who opens one of the next sentences as a reporting verb's subject
-        (within :data:`_DESCRIPTION_REACH`), when the description is the first of them."""
+        (within :data:`_DESCRIPTION_REACH`), when the description is the first of them; or, given
+        the ``role``, the first person named in them when titled with it ("Senator from Texas says
+        ... \n\nSen. Ted Cruz is endorsing")."""
         for o in self.occs:
             if o.start <= pos or o.start > pos + _DESCRIPTION_REACH or self._sentence(o.start) == self._sentence(pos):
                 continue  # (names in the description's own sentence are what it says)
             if o.is_org or not o.evidence:
                 return None  # another name comes first
+            if role is not None:
+                ent = self._person(o) if _holds([w.lower() for w in o.titles + re.findall(r"[\w.]+", o.appos)], role) else None
+                return ent if ent is None or gender is None or ent.gender in (None, gender) else None
             opens = re.search(r"(?:^|[.!?][\"”’']?[ \t]+|\n\s*)$", self.text[max(0, o.start - 4):o.start])
             if opens and _SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120)):
                 ent = self._person(o)
@@ -980,6 +1047,8 @@ class _Resolver:
             mention = " ".join(toks)
         split = _split_role_prefix(toks)
         if split is None:  # "the businessman", "an official at the agency": no name in it
+            if toks[0][:1].isupper() and toks[0].lower() in TITLES:  # "Senator from Texas": a title without its article
+                return self._resolve_description("the " + mention, pos)
             return self._resolve_description(mention, pos)
         roles, toks = split
         mention = " ".join(toks)
@@ -1098,9 +1167,11 @@ _NAMED_DOCUMENT_RE = re.compile(
     rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
     rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
     rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
-#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll".
+#: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll";
+#: or the voice it speaks in, which speaks for its author: "the announcer", "the ad's narrator".
 _DOCUMENT_MENTION_RE = re.compile(
-    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study))")
+    rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study)"
+    rf"|(?:[Tt]he|[Aa]n?)[ \t]+(?:{_DOCUMENT_HEAD}['’]s[ \t]+)?(?:[a-z][\w\-]*[ \t]+)?(?:announcer|narrator))")
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
