@@ -738,3 +738,16 @@ def test_the_voice_of_a_document_speaks_for_its_author():
     # an unnamed ad speaks for no one
     assert speaker_of("An ad shows the pier. The announcer says the pier is not safe.",
                       "the pier is not safe", "The announcer") is None
+
+
+def test_a_misspelt_surname_a_bracket_or_trailing_punctuation_keep_the_name():
+    # The article misspells the surname once ("Kowalczek"), the span takes a trailing comma, or a
+    # party-and-state bracket sits between two names: a reader still reads the person named before.
+    text = ("State Treasurer Agnieszka Kowalczyk opened the audit on Monday. "
+            "Kowalczek, whose office runs the fund, said the books were a mess.")
+    assert speaker_of(text, "the books were a mess", "Kowalczek, whose office runs the fund,") \
+        == "Agnieszka Kowalczyk"
+    text = "Director Paul Okafor spoke first. Mr. Okafor, smiling, said that the dam would hold."
+    assert speaker_of(text, "the dam would hold", "Mr. Okafor,") == "Paul Okafor"
+    text = "Sens. Ruth Hale (D-Ore.) and Tom Birch (R-Utah) said that the bill was dead."
+    assert speaker_of(text, "the bill was dead", "Sens. Ruth Hale (D-Ore.) and Tom Birch (R-Utah)") == "Ruth Hale"

@@ -56,6 +56,7 @@ does not resolve "he" to Lavrov.
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -83,7 +84,7 @@ TITLES = frozenset(
     acting interim envoy official leader opposition party lawmaker activist
     economist analyst negotiator headteacher nurse engineer coach captain bishop
     archbishop rabbi imam pastor reverend rev. detective sergeant sgt. lieutenant lt.
-    colonel col. admiral attorney lawyer businessman businesswoman campaigner del. delegate""".split()
+    colonel col. admiral attorney lawyer businessman businesswoman campaigner del. delegate sens. reps.""".split()
 )
 NATIONALITIES = frozenset(
     """chinese russian american british french german japanese indian ukrainian
@@ -642,6 +643,12 @@ class _Resolver:
                 cands.append(f)
             elif any(f[i:i + len(core)] == core for i in range(len(f) - len(core) + 1)):
                 cands.append(f)
+        if not cands and len(core) == 1 and len(core[0]) >= 6:
+            # "Scheiderman" for Eric Schneiderman: a surname misspelt by one letter or so
+            surnames = sorted({f[-1] for f in self.full_names if f[-1][:1] == core[0][:1]})
+            close = difflib.get_close_matches(core[0], surnames, n=2, cutoff=0.85)
+            if len(close) == 1:
+                cands = [f for f in self.full_names if f[-1] == close[0]]
         if not cands:
             return None
         if peek:
@@ -918,6 +925,9 @@ class _Resolver:
             mention, start = self.text[cut.start():start] + mention, cut.start()
         # "Del. Marcia Price (D-Newport News),": a party-and-place bracket, closed or cut, is no name
         mention = re.sub(r"[ \t]*\([^()]*\)?[ \t,]*$", "", mention)
+        # "Sens. Jon Tester (D-Mont.) and David Vitter": a bracket inside is no part of the names
+        mention = re.sub(r"[ \t]*\([^()]*\)(?=[ \t,])", "", mention)
+        mention = mention.rstrip(" \t,;:'’\"”")  # "Mr. Kamin," / "Nervo'": the span took the punctuation
         mention, pos = _name_part(mention, start)
         return _cut_adverbial_tail(mention), pos
 
