@@ -660,3 +660,18 @@ def test_they_after_a_plural_people_noun_is_not_an_earlier_body():
             "Environmental groups were not there. Some environmentalists worry about the river. "
             "The water is dirty, they say.")
     assert speaker_at(text, "The water is dirty", "they", "dirty, ") is None
+
+
+def test_a_description_that_spells_out_a_named_bodys_words_is_that_body():
+    text = ("Airline pilots' union backs plan.\n\nA union representing airline pilots backed the plan on "
+            "Friday. The Association of Airline Pilots has 9,000 members. A 2019 paper in the Nordic Heart "
+            "Journal tested the pills. Half of the claims were wrong, according to the leading Nordic heart journal.")
+    assert speaker_of(text, "backed the plan", "A union representing airline pilots") == "Association of Airline Pilots"
+    assert speaker_of(text, "backs plan", "Airline pilots' union") == "Association of Airline Pilots"
+    assert speaker_of(text, "Half of the claims were wrong", "the leading Nordic heart journal") == "Nordic Heart Journal"
+    # A name's words must all be there ("a union representing pilots" may be another), and the
+    # head must be a body ("the Nordic heart surgeon" is a person).
+    text = ("A union representing pilots backed the plan. The Association of Airline Pilots has 9,000 members. "
+            "The Nordic Heart Journal ran a letter. The Nordic heart surgeon said the pills failed.")
+    assert speaker_of(text, "backed the plan", "A union representing pilots") is None
+    assert speaker_of(text, "the pills failed", "The Nordic heart surgeon") != "Nordic Heart Journal"

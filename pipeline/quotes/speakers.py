@@ -26,8 +26,10 @@
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
-  suffix) in its name.  A singular definite description with no such person ("the
-  campaigner", "the Republican nominee") is, like a pronoun, the most salient person
+  suffix) in its name; one that spells out a named body's words in lower case ("the top
+  Nordic medical journal", "a union representing airline pilots") is that body.  A
+  singular definite description with no such person ("the campaigner", "the Republican
+  nominee") is, like a pronoun, the most salient person
   of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
   speaks for someone else ("the spokeswoman").  A plural one names no one.  "The poll",
   "the ad" is the author of the document named last before it ("A Bloomberg poll", "a video
@@ -109,6 +111,8 @@ _HEAD_KINDS = {
     "union": frozenset("workers association federation brotherhood guild teamsters".split()),
     "newspaper": frozenset("times post journal tribune herald gazette globe chronicle inquirer".split()),
 }
+#: Nouns that head the name of a body ("Journal", "Association", "Union") or a description of one.
+_BODY_NOUNS = ORG_WORDS | _ORG_HEADS | frozenset(_HEAD_KINDS) | frozenset().union(*_HEAD_KINDS.values())
 _MALE_WORDS = frozenset("mr mr. king prince lord sir spokesman chairman councilman businessman congressman husband father son brother".split())
 _FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame spokeswoman chairwoman councilwoman businesswoman congresswoman wife mother daughter sister".split())
 _MALE_FIRST = frozenset("""john james david michael robert william thomas peter paul mark george richard daniel sergei
@@ -575,6 +579,7 @@ class _Resolver:
         occs = _occurrences(text, spans)
         self.headlines = headline_spans(text)
         self.entities: dict[str, _Entity] = {}
+        self._bodies: set[str] | None = None
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
         self.formal = _formal_names(self.full_names)
@@ -886,6 +891,52 @@ class _Resolver:
         # "an ad from Donald Trump's presidential campaign": the campaign
         return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
+    def _body_by_its_words(self, mention: str) -> _Entity | None:
+        """The body named anywhere in the text whose distinctive words a description spells out
+        in lower case ("the top Nordic medical journal" -> "Nordic Medical Journal", "A union
+        representing airline pilots" / "Pilots' union" -> "Association of Airline Pilots"): the
+        description's head is a body noun that is the name's kind (its own head, or one the
+        kinds of :data:`_HEAD_KINDS` allow), and every other word of the name is in it."""
+        heads = []  # the words up to a preposition, a relative or a participle ("representing")
+        for tok in re.findall(r"[A-Za-z][\w-]*", mention):
+            if tok.lower() in _PREPOSITIONS | _RELATIVE_PRONOUNS or (
+                    tok.endswith("ing") and heads and heads[-1].lower() not in _DETERMINERS):
+                break
+            heads.append(tok)
+        if len(heads) < 2 or not heads[-1].islower() or heads[-1] not in _BODY_NOUNS:
+            return None  # a bare word, a name ("the White House"), or no body ("the judge")
+        head = heads[-1]
+        words = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", mention)}
+        best, best_n, tie = None, 0, False
+        for name in self._body_names():
+            name_words = [w.lower() for w in re.findall(r"[A-Za-z][\w.-]*", name) if w.lower() not in _NAME_GLUE]
+            kinds = [w for w in name_words if w in _BODY_NOUNS]
+            own = [w for w in name_words if w not in _BODY_NOUNS]
+            if not kinds or not own or not set(own) <= words:
+                continue
+            if head not in kinds and not set(kinds) & _HEAD_KINDS.get(head, frozenset()):
+                continue
+            if len(own) > best_n:
+                best, best_n, tie = name, len(own), False
+            elif len(own) == best_n and name != best:
+                tie = True
+        if best is None or tie:
+            return None
+        return self.entities.setdefault(best, _Entity(best, True))
+
+    def _body_names(self) -> set[str]:
+        """Names of bodies in the text: the organisations found, and capitalised runs of two or
+        more words with a body noun ("Nordic Medical Journal"), outside headlines."""
+        if self._bodies is None:
+            self._bodies = {e.name for e in self.entities.values() if e.is_org}
+            for m in _SPELLED_NAME_RE.finditer(self.text):
+                if _in_spans(m.start(), self.headlines):
+                    continue
+                name = _org_name(m.group())
+                if any(w.lower() in _BODY_NOUNS for w in name.split()) and len(name.split()) >= 2:
+                    self._bodies.add(name)
+        return self._bodies
+
     def _named_in_description(self, mention: str, pos: int) -> _Entity | None:
         """The named body or author a description speaks for: "the Trump campaign" -> "Trump
         campaign", "a Bloomberg poll" / "a new report by Politico" -> the poll's or report's
@@ -919,6 +970,9 @@ class _Resolver:
                 return named
             if _DOCUMENT_MENTION_RE.fullmatch(mention):  # "the poll", "The clip", "Poll:"
                 return self._document_author(pos)
+            named = self._body_by_its_words(mention)
+            if named is not None:
+                return named
         if re.fullmatch(r"(?i)he|she|they|we|i|it", mention):
             return self._resolve_pronoun(mention, pos)
         place = _PLACE_BODY_RE.fullmatch(mention)
