@@ -675,3 +675,12 @@ def test_a_description_that_spells_out_a_named_bodys_words_is_that_body():
             "The Nordic Heart Journal ran a letter. The Nordic heart surgeon said the pills failed.")
     assert speaker_of(text, "backed the plan", "A union representing pilots") is None
     assert speaker_of(text, "the pills failed", "The Nordic heart surgeon") != "Nordic Heart Journal"
+
+
+def test_a_body_housed_at_another_is_the_first_body():
+    text = ("The Budget Policy Center at the Harlow Institute estimates that the plan would cost $2 billion; "
+            "the Office for Rural Finance at the more cautious Vale Foundation puts it at $1 billion.")
+    assert speaker_of(text, "the plan would cost $2 billion", "The Budget Policy Center at the Harlow Institute") \
+        == "Budget Policy Center"
+    assert speaker_of(text, "puts it at $1 billion", "the Office for Rural Finance at the more cautious Vale Foundation") \
+        == "Office for Rural Finance"

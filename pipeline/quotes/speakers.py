@@ -982,6 +982,9 @@ class _Resolver:
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
+        unit = _BODY_AT_BODY_RE.fullmatch(mention)
+        if unit and _is_org(unit.group("name").split()):  # "The Budget Center at the Harlow Institute"
+            return self._resolve_text(unit.group("name"), pos + unit.start("name"), nested=True)
         toks = _tokens(mention)
         if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
             # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials", "The Times and the
@@ -1112,6 +1115,8 @@ _NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|O
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
+#: A body housed at another: "The Budget Policy Center at the Harlow Institute" is the center.
+_BODY_AT_BODY_RE = re.compile(rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})[ \t]+at[ \t]+(?:the[ \t]+)?[\w ,.'’-]*[A-Z][\w.&-]*")
 #: "the Trump campaign", "The Obama administration", "Donald Trump's campaign", "the Clinton camp".
 _GROUP_OF_NAME_RE = re.compile(
     rf"{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
