@@ -684,3 +684,13 @@ def test_a_body_housed_at_another_is_the_first_body():
         == "Budget Policy Center"
     assert speaker_of(text, "puts it at $1 billion", "the Office for Rural Finance at the more cautious Vale Foundation") \
         == "Office for Rural Finance"
+
+
+def test_a_document_names_its_source_inside_the_mention():
+    text = ("A 2019 study that appeared in the Nordic Heart Journal found that the pills failed. "
+            "Data from the 2019 Rural Housing Survey show that rents rose. "
+            "A study by Harlow Law School professor Dana Okoye found that 31 people were affected.")
+    assert speaker_of(text, "the pills failed", "A 2019 study that appeared in the Nordic Heart Journal") \
+        == "Nordic Heart Journal"
+    assert speaker_of(text, "rents rose", "Data from the 2019 Rural Housing Survey") == "Rural Housing Survey"
+    assert speaker_of(text, "31 people were affected", "A study by Harlow Law School professor Dana Okoye") == "Dana Okoye"

@@ -954,7 +954,14 @@ class _Resolver:
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
         if m:
             group = "name" if m.group("name") else "name2"
-            return self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            name, end = m.group(group), m.end(group)
+            person = _ROLE_THEN_NAME_RE.match(mention, end)
+            if person:  # "A 2014 study by Loyola Law School professor Justin Levitt": the professor
+                name = mention[m.start(group):person.end()]
+            elif _is_source_name(name):  # "the 2014 Rural Housing Survey", "the Nordic Heart Journal"
+                name = _org_name(name)
+                return self.entities.setdefault(name, _Entity(name, True))
+            return self._resolve_text(name, pos + m.start(group), nested=True)
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
@@ -1135,10 +1142,27 @@ _NAMED_DOCUMENT_RE = re.compile(
 #: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll".
 _DOCUMENT_MENTION_RE = re.compile(
     rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study))")
+#: A person role and a name after a body's name: "Loyola Law School professor Justin Levitt".
+_ROLE_THEN_NAME_RE = re.compile(
+    rf"[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{'|'.join(sorted(w for w in _ROLE_SET | _PERSON_ROLES | TITLES if _names_a_person(w) and w.isalpha()))})"
+    rf"[ \t]+{_CAP_NAME}")
+
+
+def _is_source_name(name: str) -> bool:
+    """Whether a name ends in a body's or a document's head noun ("Nordic Heart Journal", "Rural
+    Housing Survey"): a source kept whole, not a person whose nationality is stripped."""
+    words = name.split()
+    return len(words) >= 2 and (words[-1].lower() in _BODY_NOUNS or re.fullmatch(_DOCUMENT_HEADS, words[-1].lower()) is not None)
+
+
+#: Where a document came out: "A 2014 study that appeared in the Nordic Heart Journal".
+_PUBLISHED_IN = r"(?:(?:that|which)[ \t]+(?:appeared|was[ \t]+published|ran)|published)[ \t]+in"
+#: A document whose mention names its author or source: "a Bloomberg poll", "a new report by
+#: Politico", "Data from the 2014 Rural Housing Survey", "A 2014 study that appeared in ...".
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
-    rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
-    rf"(?:by|from)[ \t]+(?:the[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
+    rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_DOCUMENT_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
+    rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:the[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
