@@ -694,3 +694,17 @@ def test_a_document_names_its_source_inside_the_mention():
         == "Nordic Heart Journal"
     assert speaker_of(text, "rents rose", "Data from the 2019 Rural Housing Survey") == "Rural Housing Survey"
     assert speaker_of(text, "31 people were affected", "A study by Harlow Law School professor Dana Okoye") == "Dana Okoye"
+
+
+def test_a_list_of_bodies_is_the_first_named():
+    text = ("Ruiz was endorsed by dozens of papers ranging from such backers as The New Harbor Ledger to such "
+            "skeptics as The Valley Courier, the Delta Post and the Lake Herald. Other big unions, including the "
+            "Federation of Bakers and the Grain Guild, have also backed Ruiz. All the parties in the suit, "
+            "including the Republican-led state board, said it was moot.")
+    mention = ("dozens of papers ranging from such backers as The New Harbor Ledger to such skeptics as "
+               "The Valley Courier, the Delta Post and the Lake Herald")
+    assert speaker_of(text, "Ruiz was endorsed", mention) == "New Harbor Ledger"
+    assert speaker_of(text, "have also backed Ruiz",
+                      "Other big unions, including the Federation of Bakers and the Grain Guild,") == "Federation of Bakers"
+    # A description after "including" names no body.
+    assert speaker_of(text, "it was moot", "All the parties in the suit, including the Republican-led state board") is None

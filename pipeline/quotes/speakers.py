@@ -1121,9 +1121,16 @@ _CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
 _NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
+#: A name after "the": "the New York Times" ("New" opens no name at a sentence's start).
+_THE_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
 #: A body housed at another: "The Budget Policy Center at the Harlow Institute" is the center.
 _BODY_AT_BODY_RE = re.compile(rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})[ \t]+at[ \t]+(?:the[ \t]+)?[\w ,.'’-]*[A-Z][\w.&-]*")
+#: A plural noun's first example without a comma: "dozens of papers ranging from (such expected
+#: backers as) The Harbor Ledger to ...", "unions including the Federation of Bakers".
+_PLURAL_EXAMPLE_RE = re.compile(
+    r"(?<![\w’'-])[a-z]+s[ \t]+(?:ranging[ \t]+from|including|such[ \t]+as)[ \t]+"
+    rf"(?:such[ \t]+(?:[\w-]+[ \t]+){{0,3}}?as[ \t]+)?(?P<name>[Tt]he[ \t]+{_THE_NAME}|{_CAP_NAME})")
 #: "the Trump campaign", "The Obama administration", "Donald Trump's campaign", "the Clinton camp".
 _GROUP_OF_NAME_RE = re.compile(
     rf"{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
@@ -1234,6 +1241,15 @@ def _opens_name(part: str) -> bool:
     return split is not None and bool(split[0]) and _split_capitalised_title(split[1]) is not None
 
 
+def _listed_body(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole name in a list ("the Federation of Bakers and ...",
+    "The Harbor Ledger to ..."): a body or two capitalised words, that no lower-case noun follows
+    ("the Republican-led state" is a description)."""
+    toks = [t for t in text[start:end].split() if t not in ("the", "The")]
+    named = _is_org(toks) or sum(t[:1].isupper() for t in toks) >= 2
+    return named and re.match(r"[ \t]*(?:$|[,;.]|(?:and|or|to|as|have|has|had|are|were)\b)", text[end:]) is not None
+
+
 def _name_part(mention: str, start: int) -> tuple[str, int]:
     """The part of a mention with an apposition that names the speaker, and where it starts.
 
@@ -1247,12 +1263,20 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
         offset = match.end()
     parts.append((mention[offset:], offset))
     parts = [(p, o) for p, o in parts if p.strip()]
+    listed = _PLURAL_EXAMPLE_RE.search(parts[0][0]) if parts else None
+    if listed and _listed_body(parts[0][0], listed.start("name"), listed.end("name")):
+        # "dozens of papers ranging from The Harbor Ledger to ...": the first named
+        return listed.group("name"), start + parts[0][1] + listed.start("name")
     if len(parts) < 2:
         return mention, start
     for part, at in parts:
         example = _EXAMPLE_RE.match(part)
         if example and at > 0:  # "..., including the United States Conference of Mayors"
             part, at = part[example.end():], at + example.end()
+            body = re.match(rf"[Tt]he[ \t]+{_THE_NAME}", part)
+            if body and _listed_body(part, 0, body.end()):
+                # "..., including the Federation of Bakers and the Grain Guild": the first
+                return body.group(), start + at
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
                 and _opens_name(part) and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
                 and re.match(_NOT_NAME_START, part):  # "Another critic, Laurence H. Tribe": Tribe
