@@ -708,3 +708,16 @@ def test_a_list_of_bodies_is_the_first_named():
                       "Other big unions, including the Federation of Bakers and the Grain Guild,") == "Federation of Bakers"
     # A description after "including" names no body.
     assert speaker_of(text, "it was moot", "All the parties in the suit, including the Republican-led state board") is None
+
+
+def test_a_body_is_named_by_its_fullest_name_in_the_text():
+    text = ("The Harbor Falls Times reported the deal first. On Monday the Times said the deal was off. "
+            "The Rural Tax Policy Center studied the plan. The Tax Policy Center said it would cost $2 billion.")
+    assert speaker_of(text, "the deal was off", "the Times") == "Harbor Falls Times"
+    assert speaker_of(text, "it would cost $2 billion", "The Tax Policy Center") == "Rural Tax Policy Center"
+    # Not a longer name that only opens a sentence with a stray word, and not a one-word body
+    # that is no newspaper ("House" in "White House").
+    text = ("September. The Grain Board met. Former Grain Board members left. The Grain Board said prices rose. "
+            "The White House sent a letter. The House said it would vote.")
+    assert speaker_of(text, "prices rose", "The Grain Board") == "Grain Board"
+    assert speaker_of(text, "it would vote", "The House") == "House"

@@ -9,7 +9,8 @@
   ``nicknames`` table).  When a short form fits several full names ("Cruz" for Ted
   Cruz and his father), the most salient one wins (see pronouns).  Organisation
   names ("the Foreign Ministry", "Kremlin") are kept as written, minus a leading
-  "the"; an acronym becomes the name the text spells out ("the S.E.C." ->
+  "the", or become the one longer name the text gives them ("the Times" -> "New York
+  Times", "Tax Policy Center" -> "Urban-Brookings Tax Policy Center"); an acronym becomes the name the text spells out ("the S.E.C." ->
   "Securities and Exchange Commission").  Coordinated speakers ("Mr. Grassley and
   Mr. Leahy") are the first named.
 * A pronoun he/she resolves to the most salient compatible person (Lappin and
@@ -580,6 +581,7 @@ class _Resolver:
         self.headlines = headline_spans(text)
         self.entities: dict[str, _Entity] = {}
         self._bodies: set[str] | None = None
+        self._fuller: set[str] | None = None
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
         self.formal = _formal_names(self.full_names)
@@ -891,6 +893,35 @@ class _Resolver:
         # "an ad from Donald Trump's presidential campaign": the campaign
         return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
+    def _fullest_body_name(self, ent: _Entity) -> str:
+        """A body's fullest name in the text, as for persons: "Times" is the "New York Times",
+        "Tax Policy Center" the "Urban-Brookings Tax Policy Center", when the text names one body
+        that way.  A one-word name is only a newspaper's ("Post", not "House" or "Senate")."""
+        words = ent.name.split()
+        if not ent.is_org or (len(words) < 2 and ent.name.lower() not in _HEAD_KINDS["newspaper"]):
+            return ent.name
+        if self._fuller is None:
+            self._fuller = set()
+            for m in re.finditer(rf"(?<![\w’'-]){_THE_NAME}", self.text):
+                if _in_spans(m.start(), self.headlines):
+                    continue
+                # the run after a sentence's end ("September. The ...", not "U.S. Senate"), less the
+                # words that open it but no name ("A", "Former", "Democratic-led")
+                # (and after a "the" that no "of"/"for" opens: "Saturday the US Department")
+                run = re.split(r"(?<=[a-z]{2}\.)[ \t]+", m.group())[-1]
+                words = re.split(r"(?<!\bof)(?<!\bfor)(?<!\bon)[ \t]+the[ \t]+", run)[-1].split()
+                while words and (words[0].lower() in _LEADING_NOT_NAME or re.search(r"-[a-z]", words[0])):
+                    words = words[1:]
+                self._fuller.add(" ".join(words))
+        longer = set()
+        for f in self._fuller:
+            if f.endswith((" " + ent.name, "-" + ent.name)):
+                before = re.split(r"[ \t]+(?:and|&)[ \t]+", f[:-len(ent.name)])
+                if len(before) > 1 and _is_org(before[0].split()):
+                    continue  # "Deutsche Bank and Capital One": two bodies
+                longer.add(f)
+        return longer.pop() if len(longer) == 1 else ent.name
+
     def _body_by_its_words(self, mention: str) -> _Entity | None:
         """The body named anywhere in the text whose distinctive words a description spells out
         in lower case ("the top Nordic medical journal" -> "Nordic Medical Journal", "A union
@@ -1094,7 +1125,7 @@ class _Resolver:
                     cache[key] = self._resolve_mention(q)
                 ent = cache[key]
                 if ent is not None:
-                    result[payload] = ent.name
+                    result[payload] = self._fullest_body_name(ent)
                 # "the poll" names its author but does not mention them: a later "it" or "the
                 # company" is not the poll's sponsor
                 if ent is not None and not _DOCUMENT_MENTION_RE.fullmatch(self._mention_text(q)[0]):
@@ -1121,6 +1152,11 @@ _CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
 _NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
+#: Capitalised words that open a run of names but are not part of one ("A Justice Department
+#: spokesperson", "Former White House aides").
+_LEADING_NOT_NAME = frozenset("""the a an another some other others many most several both each all any
+    top senior former this that these those such his her their its our my recent monday tuesday wednesday
+    thursday friday saturday sunday""".split()) | _NOT_NAME_LEADS | _NUMBER_WORDS | frozenset("one".split())
 #: A name after "the": "the New York Times" ("New" opens no name at a sentence's start).
 _THE_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
