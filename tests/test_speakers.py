@@ -751,3 +751,64 @@ def test_a_misspelt_surname_a_bracket_or_trailing_punctuation_keep_the_name():
     assert speaker_of(text, "the dam would hold", "Mr. Okafor,") == "Paul Okafor"
     text = "Sens. Ruth Hale (D-Ore.) and Tom Birch (R-Utah) said that the bill was dead."
     assert speaker_of(text, "the bill was dead", "Sens. Ruth Hale (D-Ore.) and Tom Birch (R-Utah)") == "Ruth Hale"
+
+
+def test_a_description_that_spells_out_a_named_bodys_words_is_that_body():
+    text = ("Airline pilots' union backs plan.\n\nA union representing airline pilots backed the plan on "
+            "Friday. The Association of Airline Pilots has 9,000 members. A 2019 paper in the Nordic Heart "
+            "Journal tested the pills. Half of the claims were wrong, according to the leading Nordic heart journal.")
+    assert speaker_of(text, "backed the plan", "A union representing airline pilots") == "Association of Airline Pilots"
+    assert speaker_of(text, "backs plan", "Airline pilots' union") == "Association of Airline Pilots"
+    assert speaker_of(text, "Half of the claims were wrong", "the leading Nordic heart journal") == "Nordic Heart Journal"
+    # A name's words must all be there ("a union representing pilots" may be another), and the
+    # head must be a body ("the Nordic heart surgeon" is a person).
+    text = ("A union representing pilots backed the plan. The Association of Airline Pilots has 9,000 members. "
+            "The Nordic Heart Journal ran a letter. The Nordic heart surgeon said the pills failed.")
+    assert speaker_of(text, "backed the plan", "A union representing pilots") is None
+    assert speaker_of(text, "the pills failed", "The Nordic heart surgeon") != "Nordic Heart Journal"
+
+
+def test_a_body_housed_at_another_is_the_first_body():
+    text = ("The Budget Policy Center at the Harlow Institute estimates that the plan would cost $2 billion; "
+            "the Office for Rural Finance at the more cautious Vale Foundation puts it at $1 billion.")
+    assert speaker_of(text, "the plan would cost $2 billion", "The Budget Policy Center at the Harlow Institute") \
+        == "Budget Policy Center"
+    assert speaker_of(text, "puts it at $1 billion", "the Office for Rural Finance at the more cautious Vale Foundation") \
+        == "Office for Rural Finance"
+
+
+def test_a_document_names_its_source_inside_the_mention():
+    text = ("A 2019 study that appeared in the Nordic Heart Journal found that the pills failed. "
+            "Data from the 2019 Rural Housing Survey show that rents rose. "
+            "A study by Harlow Law School professor Dana Okoye found that 31 people were affected.")
+    assert speaker_of(text, "the pills failed", "A 2019 study that appeared in the Nordic Heart Journal") \
+        == "Nordic Heart Journal"
+    assert speaker_of(text, "rents rose", "Data from the 2019 Rural Housing Survey") == "Rural Housing Survey"
+    assert speaker_of(text, "31 people were affected", "A study by Harlow Law School professor Dana Okoye") == "Dana Okoye"
+
+
+def test_a_list_of_bodies_is_the_first_named():
+    text = ("Ruiz was endorsed by dozens of papers ranging from such backers as The New Harbor Ledger to such "
+            "skeptics as The Valley Courier, the Delta Post and the Lake Herald. Other big unions, including the "
+            "Federation of Bakers and the Grain Guild, have also backed Ruiz. All the parties in the suit, "
+            "including the Republican-led state board, said it was moot.")
+    mention = ("dozens of papers ranging from such backers as The New Harbor Ledger to such skeptics as "
+               "The Valley Courier, the Delta Post and the Lake Herald")
+    assert speaker_of(text, "Ruiz was endorsed", mention) == "New Harbor Ledger"
+    assert speaker_of(text, "have also backed Ruiz",
+                      "Other big unions, including the Federation of Bakers and the Grain Guild,") == "Federation of Bakers"
+    # A description after "including" names no body.
+    assert speaker_of(text, "it was moot", "All the parties in the suit, including the Republican-led state board") is None
+
+
+def test_a_body_is_named_by_its_fullest_name_in_the_text():
+    text = ("The Harbor Falls Times reported the deal first. On Monday the Times said the deal was off. "
+            "The Rural Tax Policy Center studied the plan. The Tax Policy Center said it would cost $2 billion.")
+    assert speaker_of(text, "the deal was off", "the Times") == "Harbor Falls Times"
+    assert speaker_of(text, "it would cost $2 billion", "The Tax Policy Center") == "Rural Tax Policy Center"
+    # Not a longer name that only opens a sentence with a stray word, and not a one-word body
+    # that is no newspaper ("House" in "White House").
+    text = ("September. The Grain Board met. Former Grain Board members left. The Grain Board said prices rose. "
+            "The White House sent a letter. The House said it would vote.")
+    assert speaker_of(text, "prices rose", "The Grain Board") == "Grain Board"
+    assert speaker_of(text, "it would vote", "The House") == "House"

@@ -9,7 +9,8 @@
   ``nicknames`` table).  When a short form fits several full names ("Cruz" for Ted
   Cruz and his father), the most salient one wins (see pronouns).  Organisation
   names ("the Foreign Ministry", "Kremlin") are kept as written, minus a leading
-  "the"; an acronym becomes the name the text spells out ("the S.E.C." ->
+  "the", or become the one longer name the text gives them ("the Times" -> "New York
+  Times", "Tax Policy Center" -> "Urban-Brookings Tax Policy Center"); an acronym becomes the name the text spells out ("the S.E.C." ->
   "Securities and Exchange Commission").  Coordinated speakers ("Mr. Grassley and
   Mr. Leahy") are the first named.
 * A pronoun he/she resolves to the most salient compatible person (Lappin and
@@ -26,8 +27,10 @@
 * A description resolves by its head noun: "the minister" to the most recent
   person whose title or apposition has "minister"; "the ministry"/"the company" to
   the most recent organisation with that word (or, for company/firm, a corporate
-  suffix) in its name.  A singular definite description with no such person ("the
-  campaigner", "the Republican nominee") is, like a pronoun, the most salient person
+  suffix) in its name; one that spells out a named body's words in lower case ("the top
+  Nordic medical journal", "a union representing airline pilots") is that body.  A
+  singular definite description with no such person ("the campaigner", "the Republican
+  nominee") is, like a pronoun, the most salient person
   of its party mentioned within ``_DESCRIPTION_REACH`` characters, unless its role
   speaks for someone else ("the spokeswoman").  A role is matched in any of its forms
   ("Justice Frank Nervo" is "the judge", "Sen." a senator) and with the title words after its
@@ -116,6 +119,8 @@ _HEAD_KINDS = {
     "union": frozenset("workers association federation brotherhood guild teamsters".split()),
     "newspaper": frozenset("times post journal tribune herald gazette globe chronicle inquirer".split()),
 }
+#: Nouns that head the name of a body ("Journal", "Association", "Union") or a description of one.
+_BODY_NOUNS = ORG_WORDS | _ORG_HEADS | frozenset(_HEAD_KINDS) | frozenset().union(*_HEAD_KINDS.values())
 _MALE_WORDS = frozenset("mr mr. king prince lord sir spokesman chairman councilman businessman congressman husband father son brother".split())
 _FEMALE_WORDS = frozenset("mrs mrs. ms ms. miss madam queen princess lady dame spokeswoman chairwoman councilwoman businesswoman congresswoman wife mother daughter sister".split())
 _MALE_FIRST = frozenset("""john james david michael robert william thomas peter paul mark george richard daniel sergei
@@ -607,6 +612,8 @@ class _Resolver:
         occs = _occurrences(text, spans)
         self.headlines = headline_spans(text)
         self.entities: dict[str, _Entity] = {}
+        self._bodies: set[str] | None = None
+        self._fuller: set[str] | None = None
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
         self.formal = _formal_names(self.full_names)
@@ -969,6 +976,81 @@ class _Resolver:
         # "an ad from Donald Trump's presidential campaign": the campaign
         return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
+    def _fullest_body_name(self, ent: _Entity) -> str:
+        """A body's fullest name in the text, as for persons: "Times" is the "New York Times",
+        "Tax Policy Center" the "Urban-Brookings Tax Policy Center", when the text names one body
+        that way.  A one-word name is only a newspaper's ("Post", not "House" or "Senate")."""
+        words = ent.name.split()
+        if not ent.is_org or (len(words) < 2 and ent.name.lower() not in _HEAD_KINDS["newspaper"]):
+            return ent.name
+        if self._fuller is None:
+            self._fuller = set()
+            for m in re.finditer(rf"(?<![\w’'-]){_THE_NAME}", self.text):
+                if _in_spans(m.start(), self.headlines):
+                    continue
+                # the run after a sentence's end ("September. The ...", not "U.S. Senate"), less the
+                # words that open it but no name ("A", "Former", "Democratic-led")
+                # (and after a "the" that no "of"/"for" opens: "Saturday the US Department")
+                run = re.split(r"(?<=[a-z]{2}\.)[ \t]+", m.group())[-1]
+                words = re.split(r"(?<!\bof)(?<!\bfor)(?<!\bon)[ \t]+the[ \t]+", run)[-1].split()
+                while words and (words[0].lower() in _LEADING_NOT_NAME or re.search(r"-[a-z]", words[0])):
+                    words = words[1:]
+                self._fuller.add(" ".join(words))
+        longer = set()
+        for f in self._fuller:
+            if f.endswith((" " + ent.name, "-" + ent.name)):
+                before = re.split(r"[ \t]+(?:and|&)[ \t]+", f[:-len(ent.name)])
+                if len(before) > 1 and _is_org(before[0].split()):
+                    continue  # "Deutsche Bank and Capital One": two bodies
+                longer.add(f)
+        return longer.pop() if len(longer) == 1 else ent.name
+
+    def _body_by_its_words(self, mention: str) -> _Entity | None:
+        """The body named anywhere in the text whose distinctive words a description spells out
+        in lower case ("the top Nordic medical journal" -> "Nordic Medical Journal", "A union
+        representing airline pilots" / "Pilots' union" -> "Association of Airline Pilots"): the
+        description's head is a body noun that is the name's kind (its own head, or one the
+        kinds of :data:`_HEAD_KINDS` allow), and every other word of the name is in it."""
+        heads = []  # the words up to a preposition, a relative or a participle ("representing")
+        for tok in re.findall(r"[A-Za-z][\w-]*", mention):
+            if tok.lower() in _PREPOSITIONS | _RELATIVE_PRONOUNS or (
+                    tok.endswith("ing") and heads and heads[-1].lower() not in _DETERMINERS):
+                break
+            heads.append(tok)
+        if len(heads) < 2 or not heads[-1].islower() or heads[-1] not in _BODY_NOUNS:
+            return None  # a bare word, a name ("the White House"), or no body ("the judge")
+        head = heads[-1]
+        words = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", mention)}
+        best, best_n, tie = None, 0, False
+        for name in self._body_names():
+            name_words = [w.lower() for w in re.findall(r"[A-Za-z][\w.-]*", name) if w.lower() not in _NAME_GLUE]
+            kinds = [w for w in name_words if w in _BODY_NOUNS]
+            own = [w for w in name_words if w not in _BODY_NOUNS]
+            if not kinds or not own or not set(own) <= words:
+                continue
+            if head not in kinds and not set(kinds) & _HEAD_KINDS.get(head, frozenset()):
+                continue
+            if len(own) > best_n:
+                best, best_n, tie = name, len(own), False
+            elif len(own) == best_n and name != best:
+                tie = True
+        if best is None or tie:
+            return None
+        return self.entities.setdefault(best, _Entity(best, True))
+
+    def _body_names(self) -> set[str]:
+        """Names of bodies in the text: the organisations found, and capitalised runs of two or
+        more words with a body noun ("Nordic Medical Journal"), outside headlines."""
+        if self._bodies is None:
+            self._bodies = {e.name for e in self.entities.values() if e.is_org}
+            for m in _SPELLED_NAME_RE.finditer(self.text):
+                if _in_spans(m.start(), self.headlines):
+                    continue
+                name = _org_name(m.group())
+                if any(w.lower() in _BODY_NOUNS for w in name.split()) and len(name.split()) >= 2:
+                    self._bodies.add(name)
+        return self._bodies
+
     def _named_in_description(self, mention: str, pos: int) -> _Entity | None:
         """The named body or author a description speaks for: "the Trump campaign" -> "Trump
         campaign", "a Bloomberg poll" / "a new report by Politico" -> the poll's or report's
@@ -986,7 +1068,14 @@ class _Resolver:
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
         if m:
             group = "name" if m.group("name") else "name2"
-            ent = self._resolve_text(m.group(group), pos + m.start(group), nested=True)
+            name, end = m.group(group), m.end(group)
+            person = _ROLE_THEN_NAME_RE.match(mention, end)
+            if person:  # "A 2014 study by Loyola Law School professor Justin Levitt": the professor
+                name = mention[m.start(group):person.end()]
+            elif _is_source_name(name):  # "the 2014 Rural Housing Survey", "the Nordic Heart Journal"
+                name = _org_name(name)
+                return self.entities.setdefault(name, _Entity(name, True))
+            ent = self._resolve_text(name, pos + m.start(group), nested=True)
             if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
                 return None  # "Central European leaders": leaders of a body speak for it, of a region not
             return ent
@@ -1005,6 +1094,9 @@ class _Resolver:
                 return named
             if _DOCUMENT_MENTION_RE.fullmatch(mention):  # "the poll", "The clip", "Poll:"
                 return self._document_author(pos)
+            named = self._body_by_its_words(mention)
+            if named is not None:
+                return named
         if re.fullmatch(r"(?i)he|she|they|we|i|it|his|her|their|its", mention):
             # "his criticism of the deal": a possessive standing for its owner, as "he" would
             return self._resolve_pronoun(mention, pos)
@@ -1015,6 +1107,9 @@ class _Resolver:
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
+        unit = _BODY_AT_BODY_RE.fullmatch(mention)
+        if unit and _is_org(unit.group("name").split()):  # "The Budget Center at the Harlow Institute"
+            return self._resolve_text(unit.group("name"), pos + unit.start("name"), nested=True)
         toks = _tokens(mention)
         if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
             # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials", "The Times and the
@@ -1119,7 +1214,7 @@ class _Resolver:
                     cache[key] = self._resolve_mention(q)
                 ent = cache[key]
                 if ent is not None:
-                    result[payload] = ent.name
+                    result[payload] = self._fullest_body_name(ent)
                 # "the poll" names its author but does not mention them: a later "it" or "the
                 # company" is not the poll's sponsor
                 if ent is not None and not _DOCUMENT_MENTION_RE.fullmatch(self._mention_text(q)[0]):
@@ -1161,7 +1256,21 @@ _CAP_WORD = r"[A-Z](?:[\w.&\-]|['’](?![sS]\b))*"
 _NOT_NAME_START = r"(?!(?:The|A|An|Another|Some|His|Her|Their|Its|Our|My|Other|Others|Recent|Instant|One|Two|Three|" \
     r"Many|Most|Several|Both|Each|All|Any|New|Top|Senior|Former|This|That|These|Those|Such)\b)"
 _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
+#: Capitalised words that open a run of names but are not part of one ("A Justice Department
+#: spokesperson", "Former White House aides").
+_LEADING_NOT_NAME = frozenset("""the a an another some other others many most several both each all any
+    top senior former this that these those such his her their its our my recent monday tuesday wednesday
+    thursday friday saturday sunday""".split()) | _NOT_NAME_LEADS | _NUMBER_WORDS | frozenset("one".split())
+#: A name after "the": "the New York Times" ("New" opens no name at a sentence's start).
+_THE_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 _DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
+#: A body housed at another: "The Budget Policy Center at the Harlow Institute" is the center.
+_BODY_AT_BODY_RE = re.compile(rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})[ \t]+at[ \t]+(?:the[ \t]+)?[\w ,.'’-]*[A-Z][\w.&-]*")
+#: A plural noun's first example without a comma: "dozens of papers ranging from (such expected
+#: backers as) The Harbor Ledger to ...", "unions including the Federation of Bakers".
+_PLURAL_EXAMPLE_RE = re.compile(
+    r"(?<![\w’'-])[a-z]+s[ \t]+(?:ranging[ \t]+from|including|such[ \t]+as)[ \t]+"
+    rf"(?:such[ \t]+(?:[\w-]+[ \t]+){{0,3}}?as[ \t]+)?(?P<name>[Tt]he[ \t]+{_THE_NAME}|{_CAP_NAME})")
 #: "the Trump campaign", "The Obama administration", "Donald Trump's campaign", "the Clinton camp".
 _GROUP_OF_NAME_RE = re.compile(
     rf"{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
@@ -1182,10 +1291,27 @@ _NAMED_DOCUMENT_RE = re.compile(
 _DOCUMENT_MENTION_RE = re.compile(
     rf"(?:(?:[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEAD}|(?i:poll|survey|study)"
     rf"|(?:[Tt]he|[Aa]n?)[ \t]+(?:{_DOCUMENT_HEAD}['’]s[ \t]+)?(?:[a-z][\w\-]*[ \t]+)?(?:announcer|narrator))")
+#: A person role and a name after a body's name: "Loyola Law School professor Justin Levitt".
+_ROLE_THEN_NAME_RE = re.compile(
+    rf"[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{'|'.join(sorted(w for w in _ROLE_SET | _PERSON_ROLES | TITLES if _names_a_person(w) and w.isalpha()))})"
+    rf"[ \t]+{_CAP_NAME}")
+
+
+def _is_source_name(name: str) -> bool:
+    """Whether a name ends in a body's or a document's head noun ("Nordic Heart Journal", "Rural
+    Housing Survey"): a source kept whole, not a person whose nationality is stripped."""
+    words = name.split()
+    return len(words) >= 2 and (words[-1].lower() in _BODY_NOUNS or re.fullmatch(_DOCUMENT_HEADS, words[-1].lower()) is not None)
+
+
+#: Where a document came out: "A 2014 study that appeared in the Nordic Heart Journal".
+_PUBLISHED_IN = r"(?:(?:that|which)[ \t]+(?:appeared|was[ \t]+published|ran)|published)[ \t]+in"
+#: A document whose mention names its author or source: "a Bloomberg poll", "a new report by
+#: Politico", "Data from the 2014 Rural Housing Survey", "A 2014 study that appeared in ...".
 _NAMED_AUTHOR_RE = re.compile(
     rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
-    rf"|{_DET_MODS}(?:[A-Z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
-    rf"(?:by|from)[ \t]+(?:the[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
+    rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_DOCUMENT_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
+    rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:the[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
@@ -1257,6 +1383,15 @@ def _opens_name(part: str) -> bool:
     return split is not None and bool(split[0]) and _split_capitalised_title(split[1]) is not None
 
 
+def _listed_body(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole name in a list ("the Federation of Bakers and ...",
+    "The Harbor Ledger to ..."): a body or two capitalised words, that no lower-case noun follows
+    ("the Republican-led state" is a description)."""
+    toks = [t for t in text[start:end].split() if t not in ("the", "The")]
+    named = _is_org(toks) or sum(t[:1].isupper() for t in toks) >= 2
+    return named and re.match(r"[ \t]*(?:$|[,;.]|(?:and|or|to|as|have|has|had|are|were)\b)", text[end:]) is not None
+
+
 def _name_part(mention: str, start: int) -> tuple[str, int]:
     """The part of a mention with an apposition that names the speaker, and where it starts.
 
@@ -1270,12 +1405,20 @@ def _name_part(mention: str, start: int) -> tuple[str, int]:
         offset = match.end()
     parts.append((mention[offset:], offset))
     parts = [(p, o) for p, o in parts if p.strip()]
+    listed = _PLURAL_EXAMPLE_RE.search(parts[0][0]) if parts else None
+    if listed and _listed_body(parts[0][0], listed.start("name"), listed.end("name")):
+        # "dozens of papers ranging from The Harbor Ledger to ...": the first named
+        return listed.group("name"), start + parts[0][1] + listed.start("name")
     if len(parts) < 2:
         return mention, start
     for part, at in parts:
         example = _EXAMPLE_RE.match(part)
         if example and at > 0:  # "..., including the United States Conference of Mayors"
             part, at = part[example.end():], at + example.end()
+            body = re.match(rf"[Tt]he[ \t]+{_THE_NAME}", part)
+            if body and _listed_body(part, 0, body.end()):
+                # "..., including the Federation of Bakers and the Grain Guild": the first
+                return body.group(), start + at
         if not DESCRIPTION_RE.fullmatch(part) and not re.fullmatch(r"(?i)he|she|they|we|i", part) \
                 and _opens_name(part) and not re.search(r"['’]s\b", part) and not _is_lead(part.split()[0]) \
                 and re.match(_NOT_NAME_START, part):  # "Another critic, Laurence H. Tribe": Tribe
