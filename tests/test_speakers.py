@@ -738,3 +738,17 @@ def test_the_voice_of_a_document_speaks_for_its_author():
     # an unnamed ad speaks for no one
     assert speaker_of("An ad shows the pier. The announcer says the pier is not safe.",
                       "the pier is not safe", "The announcer") is None
+
+
+def test_party_tags_and_lower_case_titles_in_a_list_of_examples():
+    # "such as senator Tom Bakker, R-Utah, and ...": the senator, not the party-and-state tag
+    text = ("The leaders remain confident despite a few early backers of the pier bill, such as senator "
+            "Tom Bakker, R-Utah, and Ann Lowe, D-N.Y., now saying they think it should be changed.")
+    mention = "a few early backers of the pier bill, such as senator Tom Bakker, R-Utah, and Ann Lowe, D-N.Y.,"
+    assert speaker_of(text, "they think it should", mention) == "Tom Bakker"
+    assert speaker_of(text, "they think it should", "senator Tom Bakker, R-Utah, and Ann Lowe") == "Tom Bakker"
+    # "both X and Y": the first named, as for "X and Y"
+    text = ("The ministers agreed to spend more after a tough push from both President Tom Bakker and "
+            "Republican nominee Ann Lowe over their lagging port budgets.")
+    assert speaker_of(text, "their lagging port", "both President Tom Bakker and Republican nominee Ann Lowe") \
+        == "Tom Bakker"

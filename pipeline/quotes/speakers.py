@@ -1011,6 +1011,8 @@ class _Resolver:
             # Gannett chain": the first named, when it is a name the text knows ("Federal and state
             # officials" names no one; "Securities and Exchange Commission" is one name).
             first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if first[0].lower() in ("both", "either") and len(first) > 1:
+                first = first[1:]  # "both President Obama and nominee Trump": the first named
             if first[0] == "The" and len(first) > 1:
                 first = first[1:]
             if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
@@ -1238,13 +1240,19 @@ def _cut_adverbial_tail(mention: str) -> str:
     return mention
 
 
+#: A party-and-state tag after a lawmaker's name: "R-Tenn.", "D-N.Y.", "I-Vt.".
+_PARTY_TAG_RE = re.compile(r"\(?[DRI]-[A-Z][\w.'’ -]*\)?")
+
+
 def _opens_name(part: str) -> bool:
     """Whether an apposition part starts with a name, or with lower-case roles before a titled
     name ("state Del. Marcia Price", as in "Scott's niece, state Del. Marcia Price")."""
     if part[:1].isupper():
-        return True
+        return not _PARTY_TAG_RE.fullmatch(part.strip())  # "R-Tenn.": a party and state, no name
     split = _split_role_prefix(part.split())
-    return split is not None and bool(split[0]) and _split_capitalised_title(split[1]) is not None
+    # "state Del. Marcia Price", "senator Tom Bakker": a lower-case title before a name
+    return split is not None and bool(split[0]) and (
+        _split_capitalised_title(split[1]) is not None or split[0][-1].lower() in _ONE_WORD_TITLES)
 
 
 def _name_part(mention: str, start: int) -> tuple[str, int]:
