@@ -752,3 +752,15 @@ def test_party_tags_and_lower_case_titles_in_a_list_of_examples():
             "Republican nominee Ann Lowe over their lagging port budgets.")
     assert speaker_of(text, "their lagging port", "both President Tom Bakker and Republican nominee Ann Lowe") \
         == "Tom Bakker"
+
+
+def test_both_and_each_refer_back_to_the_first_of_the_two_just_named():
+    text = "Years ago, when Mr. Tom Bakker ran for mayor against Paul Reyes, both men had the same view of the pier."
+    assert speaker_of(text, "the same view", "both men") == "Tom Bakker"
+    text = "Tom Bakker and Ann Lowe vied for the post on Wednesday, each touting their own record."
+    assert speaker_of(text, "their own record", "each") == "Tom Bakker"
+    # an indefinite group is new people, and one named person is no pair
+    text = "Tom Bakker ran for mayor. Two aides said the pier would close."
+    assert speaker_of(text, "the pier would close", "Two aides") is None
+    assert speaker_of("Tom Bakker ran for mayor, and both said the pier would close.",
+                      "the pier would close", "both") is None

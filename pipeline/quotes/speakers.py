@@ -879,6 +879,14 @@ class _Resolver:
             return self._resolve_description(description.group(1), pos)
         return None
 
+    def _first_of_pair(self, pos: int) -> _Entity | None:
+        """The first of the two people named last before ``pos`` (within :data:`_DESCRIPTION_REACH`),
+        which "both men", "each" or "the two candidates" refer back to: a source naming several
+        people is the first of them, as for "Smith and Jones"; ``None`` when fewer are near."""
+        near = sorted((e for e in self.entities.values() if not e.is_org and 0 <= pos - e.last_seen <= _DESCRIPTION_REACH),
+                      key=lambda e: e.last_seen)
+        return near[-2] if len(near) >= 2 else None
+
     def _common_word(self, token: str) -> bool:
         """A capitalised word that only ever opens a sentence in this text ("Authorities said",
         "Twelve said", "Let's"), is no given name and no part of a known full name: a common
@@ -1004,6 +1012,8 @@ class _Resolver:
             return self.entities.setdefault(name, _Entity(name, True))
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
+        if _names_a_pair(mention):  # "Smith and Jones met; both men said": the first of the two
+            return self._first_of_pair(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         toks = _tokens(mention)
         if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
@@ -1242,6 +1252,15 @@ def _cut_adverbial_tail(mention: str) -> str:
 
 #: A party-and-state tag after a lawmaker's name: "R-Tenn.", "D-N.Y.", "I-Vt.".
 _PARTY_TAG_RE = re.compile(r"\(?[DRI]-[A-Z][\w.'’ -]*\)?")
+
+
+def _names_a_pair(mention: str) -> bool:
+    """Whether a mention refers back to the two people just named, as the distributive "both"
+    and "each" do: "both", "each", "both of them", "both men", "both candidates"."""
+    words = mention.lower().split()
+    if words in (["both"], ["each"], ["both", "of", "them"], ["each", "of", "them"]):
+        return True
+    return words[:1] == ["both"] and len(words) in (2, 3) and _is_person_noun(words[-1])
 
 
 def _opens_name(part: str) -> bool:
