@@ -764,3 +764,18 @@ def test_both_and_each_refer_back_to_the_first_of_the_two_just_named():
     assert speaker_of(text, "the pier would close", "Two aides") is None
     assert speaker_of("Tom Bakker ran for mayor, and both said the pier would close.",
                       "the pier would close", "both") is None
+
+
+def test_unnamed_officials_of_a_kind_of_body_speak_for_the_one_named_last():
+    # "state regulators": the state the text named last; "administration officials": its administration
+    text = ("The old mine sits in southern West Virginia, near a bank in Ohio Valley. "
+            "At first, state regulators did not consider Mr. Lind a realistic buyer.")
+    assert speaker_of(text, "Mr. Lind a realistic", "state regulators") == "West Virginia"
+    text = ("The port goals that the Bakker administration has set for cities are before a court. "
+            "But administration officials have ruled that out.")
+    assert speaker_of(text, "that out", "administration officials") == "Bakker administration"
+    # no state named (a newspaper's "New York" is none), or no such body: no one
+    text = "The New York Times covered the pier. Some state officials praised the work."
+    assert speaker_of(text, "the work", "Some state officials") is None
+    text = "The pier is in Ohio. State and local leaders praised the work."
+    assert speaker_of(text, "the work", "State and local leaders") is None

@@ -66,6 +66,7 @@ from pipeline.quotes.lexicon import (
     NAME_PARTICLES,
     NAME_RE,
     ROLE_NOUNS,
+    US_STATES,
     VERB_ALT,
     trim_mention,
 )
@@ -988,12 +989,34 @@ class _Resolver:
             if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
                 return None  # "Central European leaders": leaders of a body speak for it, of a region not
             return ent
+        m = _KIND_PROXY_RE.fullmatch(mention)
+        if m:
+            return self._body_of_kind(m.group("kind"), pos)
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
+        return None
+
+    def _body_of_kind(self, kind: str, pos: int) -> _Entity | None:
+        """The body of that kind the text names last before ``pos``: for "state", a US state
+        ("West Virginia"); for "administration", "the Obama administration"; ``None`` if none."""
+        if kind == "state":
+            last = None
+            for last in _STATE_RE.finditer(self.text, 0, pos):
+                pass
+            if last is None:
+                return None
+            # (the state's own entity when the text names it as a speaker; else a new one, kept apart)
+            return self.entities.get(last.group()) or _Entity(last.group(), True)
+        named = list(re.compile(rf"(?<![\w’'-])[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*)?(?:['’]s)?[ \t]+{kind}\b")
+                     .finditer(self.text, 0, pos))
+        for m in reversed(named):
+            ent = self._named_in_description(m.group(), m.start())
+            if ent is not None:
+                return ent
         return None
 
     def _resolve_text(self, mention: str, pos: int, nested: bool = False) -> _Entity | None:
@@ -1197,6 +1220,15 @@ _PROXY_FOR_NAME_RE = re.compile(
     rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
+
+
+#: Unnamed people of a kind of body the text has named: "state regulators", "Some state
+#: officials", "administration officials" speak for the state or administration named last.
+_KIND_PROXY_RE = re.compile(
+    rf"(?:(?:[Ss]ome|[Mm]any|[Ss]everal|[Oo]ther|[Tt]op|[Ss]enior|[Tt]he)[ \t]+)?(?P<kind>state|administration)[ \t]+"
+    rf"(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|regulators?)")
+_STATE_RE = re.compile(rf"(?<![\w’'-])(?:{'|'.join(sorted(US_STATES, key=len, reverse=True))})(?![\w’'-])"
+                       r"(?![ \t]+[A-Z])")  # (not "New York Times", "Virginia Tech")
 
 
 #: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
