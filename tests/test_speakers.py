@@ -779,3 +779,14 @@ def test_unnamed_officials_of_a_kind_of_body_speak_for_the_one_named_last():
     assert speaker_of(text, "the work", "Some state officials") is None
     text = "The pier is in Ohio. State and local leaders praised the work."
     assert speaker_of(text, "the work", "State and local leaders") is None
+
+
+def test_a_proxy_named_next_by_a_role_of_the_body_is_that_person():
+    # "A spokeswoman for X says ... X communications director Jane Holt spoke": Jane Holt
+    text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
+            "Lowe communications director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
+    assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Jane Holt"
+    # a person named next with no role of the body: the body still
+    text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
+            "Harbour director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
+    assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Ann Lowe"

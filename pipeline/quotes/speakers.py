@@ -988,7 +988,7 @@ class _Resolver:
             ent = self._resolve_text(m.group(group), pos + m.start(group), nested=True)
             if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
                 return None  # "Central European leaders": leaders of a body speak for it, of a region not
-            return ent
+            return self._proxy_named_next(ent, mention, pos) or ent
         m = _KIND_PROXY_RE.fullmatch(mention)
         if m:
             return self._body_of_kind(m.group("kind"), pos)
@@ -998,6 +998,29 @@ class _Resolver:
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
+        return None
+
+    def _proxy_named_next(self, body: _Entity | None, mention: str, pos: int) -> _Entity | None:
+        """"A spokeswoman for Ann Lowe says ... \n\nLowe communications director Jane Holt spoke":
+        the person the next sentence opens with, titled by a role of the body the proxy speaks
+        for, when of the proxy's gender; ``None`` otherwise."""
+        if body is None:
+            return None
+        key = body.name.split()[-1] if not body.is_org else body.name
+        gender = gender_of([w.lower() for w in mention.split()], [])
+        for o in self.occs:
+            if o.start <= pos + len(mention) or self._sentence(o.start) == self._sentence(pos):
+                continue
+            if o.start > pos + _DESCRIPTION_REACH or self._sentence(o.start) > self._sentence(pos) + 1:
+                return None
+            titled = re.search(rf"(?:^|[.!?][\"”’']?\s+|\n\s*){re.escape(key)}(?:['’]s)?[ \t]+(?:[a-z][\w-]*[ \t]+){{1,3}}$",
+                               self.text[max(0, o.start - len(key) - 60):o.start])
+            if titled is None:
+                continue
+            if o.is_org or not o.titles:
+                return None
+            ent = self._person(o)
+            return ent if gender is None or ent.gender in (None, gender) else None
         return None
 
     def _body_of_kind(self, kind: str, pos: int) -> _Entity | None:
