@@ -812,3 +812,55 @@ def test_a_body_is_named_by_its_fullest_name_in_the_text():
             "The White House sent a letter. The House said it would vote.")
     assert speaker_of(text, "prices rose", "The Grain Board") == "Grain Board"
     assert speaker_of(text, "it would vote", "The House") == "House"
+
+
+def test_party_tags_and_lower_case_titles_in_a_list_of_examples():
+    # "such as senator Tom Bakker, R-Utah, and ...": the senator, not the party-and-state tag
+    text = ("The leaders remain confident despite a few early backers of the pier bill, such as senator "
+            "Tom Bakker, R-Utah, and Ann Lowe, D-N.Y., now saying they think it should be changed.")
+    mention = "a few early backers of the pier bill, such as senator Tom Bakker, R-Utah, and Ann Lowe, D-N.Y.,"
+    assert speaker_of(text, "they think it should", mention) == "Tom Bakker"
+    assert speaker_of(text, "they think it should", "senator Tom Bakker, R-Utah, and Ann Lowe") == "Tom Bakker"
+    # "both X and Y": the first named, as for "X and Y"
+    text = ("The ministers agreed to spend more after a tough push from both President Tom Bakker and "
+            "Republican nominee Ann Lowe over their lagging port budgets.")
+    assert speaker_of(text, "their lagging port", "both President Tom Bakker and Republican nominee Ann Lowe") \
+        == "Tom Bakker"
+
+
+def test_both_and_each_refer_back_to_the_first_of_the_two_just_named():
+    text = "Years ago, when Mr. Tom Bakker ran for mayor against Paul Reyes, both men had the same view of the pier."
+    assert speaker_of(text, "the same view", "both men") == "Tom Bakker"
+    text = "Tom Bakker and Ann Lowe vied for the post on Wednesday, each touting their own record."
+    assert speaker_of(text, "their own record", "each") == "Tom Bakker"
+    # an indefinite group is new people, and one named person is no pair
+    text = "Tom Bakker ran for mayor. Two aides said the pier would close."
+    assert speaker_of(text, "the pier would close", "Two aides") is None
+    assert speaker_of("Tom Bakker ran for mayor, and both said the pier would close.",
+                      "the pier would close", "both") is None
+
+
+def test_unnamed_officials_of_a_kind_of_body_speak_for_the_one_named_last():
+    # "state regulators": the state the text named last; "administration officials": its administration
+    text = ("The old mine sits in southern West Virginia, near a bank in Ohio Valley. "
+            "At first, state regulators did not consider Mr. Lind a realistic buyer.")
+    assert speaker_of(text, "Mr. Lind a realistic", "state regulators") == "West Virginia"
+    text = ("The port goals that the Bakker administration has set for cities are before a court. "
+            "But administration officials have ruled that out.")
+    assert speaker_of(text, "that out", "administration officials") == "Bakker administration"
+    # no state named (a newspaper's "New York" is none), or no such body: no one
+    text = "The New York Times covered the pier. Some state officials praised the work."
+    assert speaker_of(text, "the work", "Some state officials") is None
+    text = "The pier is in Ohio. State and local leaders praised the work."
+    assert speaker_of(text, "the work", "State and local leaders") is None
+
+
+def test_a_proxy_named_next_by_a_role_of_the_body_is_that_person():
+    # "A spokeswoman for X says ... X communications director Jane Holt spoke": Jane Holt
+    text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
+            "Lowe communications director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
+    assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Jane Holt"
+    # a person named next with no role of the body: the body still
+    text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
+            "Harbour director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
+    assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Ann Lowe"

@@ -70,6 +70,7 @@ from pipeline.quotes.lexicon import (
     NAME_PARTICLES,
     NAME_RE,
     ROLE_NOUNS,
+    US_STATES,
     VERB_ALT,
     trim_mention,
 )
@@ -893,6 +894,14 @@ class _Resolver:
             return self._resolve_description(description.group(1), pos)
         return None
 
+    def _first_of_pair(self, pos: int) -> _Entity | None:
+        """The first of the two people named last before ``pos`` (within :data:`_DESCRIPTION_REACH`),
+        which "both men", "each" or "the two candidates" refer back to: a source naming several
+        people is the first of them, as for "Smith and Jones"; ``None`` when fewer are near."""
+        near = sorted((e for e in self.entities.values() if not e.is_org and 0 <= pos - e.last_seen <= _DESCRIPTION_REACH),
+                      key=lambda e: e.last_seen)
+        return near[-2] if len(near) >= 2 else None
+
     def _common_word(self, token: str) -> bool:
         """A capitalised word that only ever opens a sentence in this text ("Authorities said",
         "Twelve said", "Let's"), is no given name and no part of a known full name: a common
@@ -1078,13 +1087,58 @@ class _Resolver:
             ent = self._resolve_text(name, pos + m.start(group), nested=True)
             if ent is not None and not ent.is_org and re.search(r"\bleaders?$", m.group()):
                 return None  # "Central European leaders": leaders of a body speak for it, of a region not
-            return ent
+            return self._proxy_named_next(ent, mention, pos) or ent
+        m = _KIND_PROXY_RE.fullmatch(mention)
+        if m:
+            return self._body_of_kind(m.group("kind"), pos)
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
+        return None
+
+    def _proxy_named_next(self, body: _Entity | None, mention: str, pos: int) -> _Entity | None:
+        """"A spokeswoman for Ann Lowe says ... \n\nLowe communications director Jane Holt spoke":
+        the person the next sentence opens with, titled by a role of the body the proxy speaks
+        for, when of the proxy's gender; ``None`` otherwise."""
+        if body is None:
+            return None
+        key = body.name.split()[-1] if not body.is_org else body.name
+        gender = gender_of([w.lower() for w in mention.split()], [])
+        for o in self.occs:
+            if o.start <= pos + len(mention) or self._sentence(o.start) == self._sentence(pos):
+                continue
+            if o.start > pos + _DESCRIPTION_REACH or self._sentence(o.start) > self._sentence(pos) + 1:
+                return None
+            titled = re.search(rf"(?:^|[.!?][\"”’']?\s+|\n\s*){re.escape(key)}(?:['’]s)?[ \t]+(?:[a-z][\w-]*[ \t]+){{1,3}}$",
+                               self.text[max(0, o.start - len(key) - 60):o.start])
+            if titled is None:
+                continue
+            if o.is_org or not o.titles:
+                return None
+            ent = self._person(o)
+            return ent if gender is None or ent.gender in (None, gender) else None
+        return None
+
+    def _body_of_kind(self, kind: str, pos: int) -> _Entity | None:
+        """The body of that kind the text names last before ``pos``: for "state", a US state
+        ("West Virginia"); for "administration", "the Obama administration"; ``None`` if none."""
+        if kind == "state":
+            last = None
+            for last in _STATE_RE.finditer(self.text, 0, pos):
+                pass
+            if last is None:
+                return None
+            # (the state's own entity when the text names it as a speaker; else a new one, kept apart)
+            return self.entities.get(last.group()) or _Entity(last.group(), True)
+        named = list(re.compile(rf"(?<![\w’'-])[A-Z][\w.’'-]*(?:[ \t]+[A-Z][\w.’'-]*)?(?:['’]s)?[ \t]+{kind}\b")
+                     .finditer(self.text, 0, pos))
+        for m in reversed(named):
+            ent = self._named_in_description(m.group(), m.start())
+            if ent is not None:
+                return ent
         return None
 
     def _resolve_text(self, mention: str, pos: int, nested: bool = False) -> _Entity | None:
@@ -1106,6 +1160,8 @@ class _Resolver:
             return self.entities.setdefault(name, _Entity(name, True))
         if mention.lower() in _RELATIVE_PRONOUNS:  # "Smith, who said": the antecedent
             return self._antecedent(pos)
+        if _names_a_pair(mention):  # "Smith and Jones met; both men said": the first of the two
+            return self._first_of_pair(pos)
         mention = re.sub(r"[ \t]*\([^()]*\)$", "", mention)  # "National Health Agency (NHA)"
         unit = _BODY_AT_BODY_RE.fullmatch(mention)
         if unit and _is_org(unit.group("name").split()):  # "The Budget Center at the Harlow Institute"
@@ -1116,6 +1172,8 @@ class _Resolver:
             # Gannett chain": the first named, when it is a name the text knows ("Federal and state
             # officials" names no one; "Securities and Exchange Commission" is one name).
             first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
+            if first[0].lower() in ("both", "either") and len(first) > 1:
+                first = first[1:]  # "both President Obama and nominee Trump": the first named
             if first[0] == "The" and len(first) > 1:
                 first = first[1:]
             if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
@@ -1323,6 +1381,15 @@ _PROXY_FOR_NAME_RE = re.compile(
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
 
 
+#: Unnamed people of a kind of body the text has named: "state regulators", "Some state
+#: officials", "administration officials" speak for the state or administration named last.
+_KIND_PROXY_RE = re.compile(
+    rf"(?:(?:[Ss]ome|[Mm]any|[Ss]everal|[Oo]ther|[Tt]op|[Ss]enior|[Tt]he)[ \t]+)?(?P<kind>state|administration)[ \t]+"
+    rf"(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|regulators?)")
+_STATE_RE = re.compile(rf"(?<![\w’'-])(?:{'|'.join(sorted(US_STATES, key=len, reverse=True))})(?![\w’'-])"
+                       r"(?![ \t]+[A-Z])")  # (not "New York Times", "Virginia Tech")
+
+
 #: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
 _PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
 
@@ -1374,13 +1441,28 @@ def _cut_adverbial_tail(mention: str) -> str:
     return mention
 
 
+#: A party-and-state tag after a lawmaker's name: "R-Tenn.", "D-N.Y.", "I-Vt.".
+_PARTY_TAG_RE = re.compile(r"\(?[DRI]-[A-Z][\w.'’ -]*\)?")
+
+
+def _names_a_pair(mention: str) -> bool:
+    """Whether a mention refers back to the two people just named, as the distributive "both"
+    and "each" do: "both", "each", "both of them", "both men", "both candidates"."""
+    words = mention.lower().split()
+    if words in (["both"], ["each"], ["both", "of", "them"], ["each", "of", "them"]):
+        return True
+    return words[:1] == ["both"] and len(words) in (2, 3) and _is_person_noun(words[-1])
+
+
 def _opens_name(part: str) -> bool:
     """Whether an apposition part starts with a name, or with lower-case roles before a titled
     name ("state Del. Marcia Price", as in "Scott's niece, state Del. Marcia Price")."""
     if part[:1].isupper():
-        return True
+        return not _PARTY_TAG_RE.fullmatch(part.strip())  # "R-Tenn.": a party and state, no name
     split = _split_role_prefix(part.split())
-    return split is not None and bool(split[0]) and _split_capitalised_title(split[1]) is not None
+    # "state Del. Marcia Price", "senator Tom Bakker": a lower-case title before a name
+    return split is not None and bool(split[0]) and (
+        _split_capitalised_title(split[1]) is not None or split[0][-1].lower() in _ONE_WORD_TITLES)
 
 
 def _listed_body(text: str, start: int, end: int) -> bool:
