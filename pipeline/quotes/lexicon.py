@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import re
 
+import pycountry
+
 # --------------------------------------------------------------------------- lexicon
 
-#: The US states, whose officials a text calls "state officials" ("Washington" is left out: in
-#: news it is mostly the capital).
-US_STATES: frozenset[str] = frozenset("""Alabama Alaska Arizona Arkansas California Colorado Connecticut
-    Delaware Florida Georgia Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
-    Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada New_Hampshire New_Jersey
-    New_Mexico New_York North_Carolina North_Dakota Ohio Oklahoma Oregon Pennsylvania Rhode_Island
-    South_Carolina South_Dakota Tennessee Texas Utah Vermont Virginia West_Virginia Wisconsin
-    Wyoming""".split())
-US_STATES = frozenset(state.replace("_", " ") for state in US_STATES)
+#: The US states (ISO 3166-2, from pycountry), whose officials a text calls "state officials"
+#: ("Washington" is left out: in news it is mostly the capital).
+US_STATES: frozenset[str] = frozenset(
+    sub.name for sub in pycountry.subdivisions.get(country_code="US") if sub.type == "State") - {"Washington"}
 
 #: Finite reporting verbs (past and present forms).  Multi-word cues are allowed.
 REPORTING_VERBS: tuple[str, ...] = (
