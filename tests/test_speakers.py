@@ -738,3 +738,28 @@ def test_the_voice_of_a_document_speaks_for_its_author():
     # an unnamed ad speaks for no one
     assert speaker_of("An ad shows the pier. The announcer says the pier is not safe.",
                       "the pier is not safe", "The announcer") is None
+
+
+def test_pronoun_prefers_the_subject_of_the_sentence_before():
+    # the senator dominates the story, but "she" follows the aide who opens the sentence before
+    text = ("Senator Ruth Calder opened her campaign on Monday. Calder said taxes would fall. "
+            "Calder promised new roads, and Calder thanked her volunteers.\n\n"
+            "Calder communications director Nora Pike said their rival Tom Blake was desperate because he trailed in the polls. "
+            "“He has nothing left but insults,” she said.")
+    assert who(text)[-1] == ("she", "Nora Pike")
+
+
+def test_pronoun_skips_a_subject_of_the_other_gender():
+    text = ("Senator Ruth Calder opened her campaign on Monday. Calder said taxes would fall. "
+            "Calder thanked her volunteers.\n\nHer rival Tom Blake said the plan was reckless. "
+            "“It cannot be paid for,” she said.")
+    assert who(text)[-1] == ("she", "Ruth Calder")
+
+
+def test_name_after_a_preposition_is_no_subject():
+    # "against Mark Lane" is a prepositional phrase: the sentence's subject is "he", and the
+    # subject of the sentence before is Paul Reed
+    text = ("Mark Lane chaired the council for a decade. Lane said the budget was tight. "
+            "Paul Reed thanked his volunteers. Campaigning against Mark Lane in 2012, he said the roads came first.")
+    assert who(text)[-1] == ("he", "Paul Reed")
+
