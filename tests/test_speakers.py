@@ -763,3 +763,8 @@ def test_name_after_a_preposition_is_no_subject():
             "Paul Reed thanked his volunteers. Campaigning against Mark Lane in 2012, he said the roads came first.")
     assert who(text)[-1] == ("he", "Paul Reed")
 
+
+def test_they_after_coordinated_people_is_the_first_named():
+    text = ("The Acme Corporation closed its plant on Friday. Mayor Jill Ortiz and Governor Sam Hale did not "
+            "react. They said that the closure was a private matter.")
+    assert who(text)[-1] == ("They", "Jill Ortiz")

@@ -161,6 +161,8 @@ _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 #: Sentences a pronoun looks back for the subject that opens one (the centre of attention): its
 #: own and the one before it (two: a story's main person won, 0.8269 against 0.8282 on dev).
 _CENTER_BACK = 1
+#: A name coordinated with another after it: "Obama and Clinton", "Mr. Obama and Hillary Clinton".
+_AND_NAME_RE = re.compile(r"[ \t]+(?:and|&)[ \t]+[A-Z]")
 _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 
 _ROLE_APPOS_RE = re.compile(rf"[ \t]*({APPOS})")
@@ -618,6 +620,8 @@ class _Resolver:
         self.sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
         #: the entity that opens each sentence as its subject (outside direct quotes), by sentence
         self.subject_of: dict[int, _Entity] = {}
+        #: sentences whose subject is a person coordinated with another ("Obama and Clinton did")
+        self.coordinated: set[int] = set()
         spans = {(q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None}
         occs = _occurrences(text, spans)
         self.headlines = headline_spans(text)
@@ -727,6 +731,10 @@ class _Resolver:
         if w in ("i", "we") and not self._in_direct(pos):
             # "I"/"we" in the narration is the writer (or the editorial board), not the last-named
             return self._author() if w == "i" else None
+        if w == "they":  # "Obama and Clinton did not react. They have ...": the first named
+            sentence = self._previous_subject_sentence(pos)
+            if sentence in self.coordinated:
+                return self.subject_of[sentence]
         w = {"their": "they", "its": "it"}.get(w, w)
         if w in ("they", "we", "it"):  # not an organisation named only as a modifier ("FBI criticism")
             # (one named only so is taken when the text has no other)
@@ -1153,6 +1161,8 @@ class _Resolver:
                         subject_sentences.add(self._sentence(pos))
                         if not self._quoted(pos):  # "'My adviser, John Holdren, ...,' he said"
                             self.subject_of[self._sentence(pos)] = ent
+                            if not o.is_org and _AND_NAME_RE.match(self.text, o.end):
+                                self.coordinated.add(self._sentence(pos))
                     subject = first or pos in self.mention_starts \
                         or bool(_SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120))) \
                         or bool(_INVERTED_SUBJECT_RE.search(self.text[max(0, pos - 60):pos]))
