@@ -864,3 +864,33 @@ def test_a_proxy_named_next_by_a_role_of_the_body_is_that_person():
     text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
             "Harbour director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
     assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Ann Lowe"
+
+
+def test_pronoun_prefers_the_subject_of_the_sentence_before():
+    # the senator dominates the story, but "she" follows the aide who opens the sentence before
+    text = ("Senator Ruth Calder opened her campaign on Monday. Calder said taxes would fall. "
+            "Calder promised new roads, and Calder thanked her volunteers.\n\n"
+            "Calder communications director Nora Pike said their rival Tom Blake was desperate because he trailed in the polls. "
+            "“He has nothing left but insults,” she said.")
+    assert who(text)[-1] == ("she", "Nora Pike")
+
+
+def test_pronoun_skips_a_subject_of_the_other_gender():
+    text = ("Senator Ruth Calder opened her campaign on Monday. Calder said taxes would fall. "
+            "Calder thanked her volunteers.\n\nHer rival Tom Blake said the plan was reckless. "
+            "“It cannot be paid for,” she said.")
+    assert who(text)[-1] == ("she", "Ruth Calder")
+
+
+def test_name_after_a_preposition_is_no_subject():
+    # "against Mark Lane" is a prepositional phrase: the sentence's subject is "he", and the
+    # subject of the sentence before is Paul Reed
+    text = ("Mark Lane chaired the council for a decade. Lane said the budget was tight. "
+            "Paul Reed thanked his volunteers. Campaigning against Mark Lane in 2012, he said the roads came first.")
+    assert who(text)[-1] == ("he", "Paul Reed")
+
+
+def test_they_after_coordinated_people_is_the_first_named():
+    text = ("The Acme Corporation closed its plant on Friday. Mayor Jill Ortiz and Governor Sam Hale did not "
+            "react. They said that the closure was a private matter.")
+    assert who(text)[-1] == ("They", "Jill Ortiz")
