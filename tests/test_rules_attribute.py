@@ -143,3 +143,14 @@ def test_reporting_verbs_cover_the_usual_cues():
                  "complained", "countered", "conceded", "recalled", "emphasized", "emphasised",
                  "pointed out"):
         assert verb in REPORTING_VERBS, verb
+
+
+def _at(text: str, content: str, kind: str) -> QuoteSpan:
+    start = text.index(content)
+    return QuoteSpan(start=start, end=start + len(content), kind=kind)
+
+
+def test_a_title_or_an_initial_is_no_sentence_end_for_the_subject_of_a_gerund_frame():
+    text = "Ms. Ray has backed Mr. Cole's plan, promising that the pier will reopen in May."
+    (q,) = attribute_quotes(text, [_at(text, "that the pier will reopen in May", "indirect")])
+    assert (q.speaker_mention, q.cue) == ("Ms. Ray", "promising")

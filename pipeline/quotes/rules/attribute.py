@@ -46,7 +46,11 @@ from pipeline.quotes.spans import QuoteSpan
 _SENTENCE_START_SUBJ_RE = re.compile(
     rf"[ \t]*(?P<spk>{SPEAKER})(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}[a-z]"
 )
-_LAST_SENT_BREAK_RE = re.compile(r"[.!?][\"”’')]*[ \t]+(?=[A-Z“\"])")
+# Not after a title ("Mr. Obama") or an initial ("Lawrence B. Cummings").
+SENTENCE_BREAK_RE = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bSt)"
+    r"(?<!\s[A-Z])[.!?][\"”’')]*[ \t]+(?=[A-Z“\"])"
+)
 # Characters that end a frame: a cue separated from the quote by one of these is
 # not the quote's cue.
 _BAD_TAIL_RE = re.compile(r"[.!?;“”\"\n]")
@@ -75,7 +79,7 @@ def _match_post(text: str, pos: int, hi: int, need_comma: bool) -> tuple[Span, S
 def _gerund_subject(text: str, lo: int, g_start: int) -> Span | None:
     """Speaker of "…, adding that": the subject of the sentence's reporting verb, or of the sentence."""
     w_lo = max(lo, g_start - 300)
-    breaks = list(_LAST_SENT_BREAK_RE.finditer(text, w_lo, g_start))
+    breaks = list(SENTENCE_BREAK_RE.finditer(text, w_lo, g_start))
     s_lo = breaks[-1].end() if breaks else w_lo
     for v in reversed(list(VERB_RE.finditer(text, s_lo, g_start))):
         subj = find_subject(text, s_lo, v.start())
