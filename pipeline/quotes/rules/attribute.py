@@ -10,7 +10,8 @@ and ``attribution_score`` is 0.0.
 ``attribution_score`` is a confidence heuristic, not a probability:
 
 * 0.9  cue and mention adjacent to the quote: ``“…,” X said`` / ``“…,” said X`` /
-  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``
+  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``, also ``X added:`` ending the paragraph
+  that the quote's paragraph follows
 * 0.8  ``according to X`` adjacent to the quote, or the subject of a gerund frame
   (``X praised the talks, adding that …``)
 * 0.7  ``according to X`` elsewhere in the same paragraph, close to the quote
@@ -118,6 +119,30 @@ def _match_pre(text: str, lo: int, pos: int, direct: bool) -> tuple[Span, Span, 
     return None
 
 
+# A paragraph that ends introducing the next one: "Senator Ray Holt added:" then a line break.
+_COLON_END_RE = re.compile(r"[ \t]*:[ \t]*\n\s*$")
+
+
+def _match_colon_paragraph(text: str, q: QuoteSpan, lines: "_Lines") -> tuple[Span, Span, float] | None:
+    """``X added:`` closing the paragraph before the one that the quote opens."""
+    line_lo = lines.start(q.start)
+    if text[line_lo:q.start].strip(" \t" + _DOUBLE_MARKS + "‘'") or line_lo == 0:
+        return None  # the quote does not open its paragraph
+    prev_end = len(text[:line_lo].rstrip())
+    if prev_end == 0 or text[prev_end - 1] != ":" or not _COLON_END_RE.match(text, prev_end - 1, line_lo):
+        return None
+    prev_lo = lines.start(prev_end - 1)
+    colon = prev_end - 1
+    for v in reversed(list(VERB_RE.finditer(text, max(prev_lo, colon - 120), colon))):
+        if text[v.end():colon].strip():
+            break  # "X said in a statement:" is left to others; only "X said:"
+        subj = find_subject(text, prev_lo, v.start())
+        if subj:
+            return (v.start(), v.end()), subj, 0.9
+        break
+    return None
+
+
 def _nearby_according(text: str, lo: int, hi: int, start: int, end: int) -> tuple[Span, Span] | None:
     """``according to X`` anywhere between ``lo`` and ``hi``, nearest the quote."""
     best = None
@@ -205,6 +230,8 @@ def attribute_quotes(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
         if rank + 1 < len(order):
             hi = min(hi, max(quotes[order[rank + 1]].start - 1, q.end))
         res = _attribute_one(text, q, lo, hi)
+        if res is None and (rank == 0 or quotes[order[rank - 1]].end <= lines.start(q.start)):
+            res = _match_colon_paragraph(text, q, lines)
         if res:
             found[i] = res
     # A direct quote with no frame of its own ("“A,” X said. “B.”") borrows the
