@@ -164,3 +164,13 @@ def test_a_paragraph_ending_in_name_verb_colon_frames_the_quote_that_opens_the_n
     text = "Rosa Delgado replied: maybe.\n\nThen “we will not wait,” a clerk wrote"
     (q,) = attribute_quotes(text, [_at(text, "we will not wait,", "direct")])
     assert q.speaker_mention is None
+
+
+def test_a_closed_question_then_name_and_any_past_tense_verb():
+    text = "“Why is the bridge still closed?” Ray demanded. Nobody answered."
+    (q,) = attribute_quotes(text, [_at(text, "Why is the bridge still closed?", "direct")])
+    assert (q.speaker_mention, q.cue) == ("Ray", "demanded")
+    # a verb that goes on with an object is no frame
+    text = "“Why is the bridge still closed?” Ray opened the meeting."
+    (q,) = attribute_quotes(text, [_at(text, "Why is the bridge still closed?", "direct")])
+    assert q.speaker_mention is None

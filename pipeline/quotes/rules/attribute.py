@@ -10,8 +10,9 @@ and ``attribution_score`` is 0.0.
 ``attribution_score`` is a confidence heuristic, not a probability:
 
 * 0.9  cue and mention adjacent to the quote: ``“…,” X said`` / ``“…,” said X`` /
-  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``, also ``X added:`` ending the paragraph
-  that the quote's paragraph follows
+  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``, also ``“…?” X demanded.`` (any
+  past-tense verb closing the clause) and ``X added:`` ending the paragraph that the quote's
+  paragraph follows
 * 0.8  ``according to X`` adjacent to the quote, or the subject of a gerund frame
   (``X praised the talks, adding that …``)
 * 0.7  ``according to X`` elsewhere in the same paragraph, close to the quote
@@ -38,6 +39,7 @@ from pipeline.quotes.lexicon import (
     POST_RE,
     SPEAKER,
     Span,
+    VERB_ALT,
     VERB_RE,
     find_subject,
     trim_mention,
@@ -75,6 +77,24 @@ def _match_post(text: str, pos: int, hi: int, need_comma: bool) -> tuple[Span, S
     if spk is None:
         return None
     return (m.start("verb2"), m.end("verb2")), spk
+
+
+# "“Why not?” Ray demanded." / "“…,” Ray angrily objected.": a name, at most one word, then a
+# reporting verb or any past-tense verb that ends the clause.
+_LOOSE_POST_RE = re.compile(
+    rf"[ \t]*(?P<spk>{SPEAKER})[ \t]+(?:[a-z]+[ \t]+)?(?P<verb>(?:{VERB_ALT})|[a-z]{{3,}}ed)(?=[ \t]*[.,;])"
+)
+
+
+def _match_loose_post(text: str, pos: int, hi: int) -> tuple[Span, Span] | None:
+    """``“…?” X demanded.`` right after a closed direct quote: (cue span, mention span)."""
+    m = _LOOSE_POST_RE.match(text, pos, hi)
+    if not m:
+        return None
+    spk = trim_mention(text, m.start("spk"), m.end("spk"))
+    if spk is None or spk[0] != m.start("spk"):
+        return None
+    return (m.start("verb"), m.end("verb")), spk
 
 
 def _gerund_subject(text: str, lo: int, g_start: int) -> Span | None:
@@ -165,7 +185,7 @@ def _attribute_one(text: str, q: QuoteSpan, lo: int, hi: int) -> tuple[Span, Spa
         after = q.end + 1 if has_close else q.end
         ends_sentence = text[q.start:q.end].rstrip().endswith(".")
         if has_close and not ends_sentence:
-            post = _match_post(text, after, hi, need_comma=False)
+            post = _match_post(text, after, hi, need_comma=False) or _match_loose_post(text, after, hi)
             if post:
                 return post[0], post[1], 0.9
         pre = _match_pre(text, lo, open_pos, direct=True)
