@@ -143,3 +143,34 @@ def test_reporting_verbs_cover_the_usual_cues():
                  "complained", "countered", "conceded", "recalled", "emphasized", "emphasised",
                  "pointed out"):
         assert verb in REPORTING_VERBS, verb
+
+
+def _at(text: str, content: str, kind: str) -> QuoteSpan:
+    start = text.index(content)
+    return QuoteSpan(start=start, end=start + len(content), kind=kind)
+
+
+def test_a_title_or_an_initial_is_no_sentence_end_for_the_subject_of_a_gerund_frame():
+    text = "Ms. Ray has backed Mr. Cole's plan, promising that the pier will reopen in May."
+    (q,) = attribute_quotes(text, [_at(text, "that the pier will reopen in May", "indirect")])
+    assert (q.speaker_mention, q.cue) == ("Ms. Ray", "promising")
+
+
+def test_a_paragraph_ending_in_name_verb_colon_frames_the_quote_that_opens_the_next():
+    text = "The board met late.\n\nRosa Delgado, the harbour chief, replied:\n\n“We will not wait for the council.”"
+    (q,) = attribute_quotes(text, [_at(text, "We will not wait for the council.", "direct")])
+    assert (q.speaker_mention, q.cue, q.attribution_score) == ("Rosa Delgado", "replied", 0.9)
+    # not when the paragraph goes on after the colon, nor for a quote inside its paragraph
+    text = "Rosa Delgado replied: maybe.\n\nThen “we will not wait,” a clerk wrote"
+    (q,) = attribute_quotes(text, [_at(text, "we will not wait,", "direct")])
+    assert q.speaker_mention is None
+
+
+def test_a_closed_question_then_name_and_any_past_tense_verb():
+    text = "“Why is the bridge still closed?” Ray demanded. Nobody answered."
+    (q,) = attribute_quotes(text, [_at(text, "Why is the bridge still closed?", "direct")])
+    assert (q.speaker_mention, q.cue) == ("Ray", "demanded")
+    # a verb that goes on with an object is no frame
+    text = "“Why is the bridge still closed?” Ray opened the meeting."
+    (q,) = attribute_quotes(text, [_at(text, "Why is the bridge still closed?", "direct")])
+    assert q.speaker_mention is None

@@ -10,7 +10,9 @@ and ``attribution_score`` is 0.0.
 ``attribution_score`` is a confidence heuristic, not a probability:
 
 * 0.9  cue and mention adjacent to the quote: ``“…,” X said`` / ``“…,” said X`` /
-  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``
+  ``X said: “…”`` / ``X said (that) …`` / ``…, X said.``, also ``“…?” X demanded.`` (any
+  past-tense verb closing the clause) and ``X added:`` ending the paragraph that the quote's
+  paragraph follows
 * 0.8  ``according to X`` adjacent to the quote, or the subject of a gerund frame
   (``X praised the talks, adding that …``)
 * 0.7  ``according to X`` elsewhere in the same paragraph, close to the quote
@@ -37,6 +39,7 @@ from pipeline.quotes.lexicon import (
     POST_RE,
     SPEAKER,
     Span,
+    VERB_ALT,
     VERB_RE,
     find_subject,
     trim_mention,
@@ -46,7 +49,11 @@ from pipeline.quotes.spans import QuoteSpan
 _SENTENCE_START_SUBJ_RE = re.compile(
     rf"[ \t]*(?P<spk>{SPEAKER})(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}[a-z]"
 )
-_LAST_SENT_BREAK_RE = re.compile(r"[.!?][\"”’')]*[ \t]+(?=[A-Z“\"])")
+# Not after a title ("Mr. Obama") or an initial ("Lawrence B. Cummings").
+SENTENCE_BREAK_RE = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)(?<!\bSt)"
+    r"(?<!\s[A-Z])[.!?][\"”’')]*[ \t]+(?=[A-Z“\"])"
+)
 # Characters that end a frame: a cue separated from the quote by one of these is
 # not the quote's cue.
 _BAD_TAIL_RE = re.compile(r"[.!?;“”\"\n]")
@@ -72,10 +79,28 @@ def _match_post(text: str, pos: int, hi: int, need_comma: bool) -> tuple[Span, S
     return (m.start("verb2"), m.end("verb2")), spk
 
 
+# "“Why not?” Ray demanded." / "“…,” Ray angrily objected.": a name, at most one word, then a
+# reporting verb or any past-tense verb that ends the clause.
+_LOOSE_POST_RE = re.compile(
+    rf"[ \t]*(?P<spk>{SPEAKER})[ \t]+(?:[a-z]+[ \t]+)?(?P<verb>(?:{VERB_ALT})|[a-z]{{3,}}ed)(?=[ \t]*[.,;])"
+)
+
+
+def _match_loose_post(text: str, pos: int, hi: int) -> tuple[Span, Span] | None:
+    """``“…?” X demanded.`` right after a closed direct quote: (cue span, mention span)."""
+    m = _LOOSE_POST_RE.match(text, pos, hi)
+    if not m:
+        return None
+    spk = trim_mention(text, m.start("spk"), m.end("spk"))
+    if spk is None or spk[0] != m.start("spk"):
+        return None
+    return (m.start("verb"), m.end("verb")), spk
+
+
 def _gerund_subject(text: str, lo: int, g_start: int) -> Span | None:
     """Speaker of "…, adding that": the subject of the sentence's reporting verb, or of the sentence."""
     w_lo = max(lo, g_start - 300)
-    breaks = list(_LAST_SENT_BREAK_RE.finditer(text, w_lo, g_start))
+    breaks = list(SENTENCE_BREAK_RE.finditer(text, w_lo, g_start))
     s_lo = breaks[-1].end() if breaks else w_lo
     for v in reversed(list(VERB_RE.finditer(text, s_lo, g_start))):
         subj = find_subject(text, s_lo, v.start())
@@ -114,6 +139,30 @@ def _match_pre(text: str, lo: int, pos: int, direct: bool) -> tuple[Span, Span, 
     return None
 
 
+# A paragraph that ends introducing the next one: "Senator Ray Holt added:" then a line break.
+_COLON_END_RE = re.compile(r"[ \t]*:[ \t]*\n\s*$")
+
+
+def _match_colon_paragraph(text: str, q: QuoteSpan, lines: "_Lines") -> tuple[Span, Span, float] | None:
+    """``X added:`` closing the paragraph before the one that the quote opens."""
+    line_lo = lines.start(q.start)
+    if text[line_lo:q.start].strip(" \t" + _DOUBLE_MARKS + "‘'") or line_lo == 0:
+        return None  # the quote does not open its paragraph
+    prev_end = len(text[:line_lo].rstrip())
+    if prev_end == 0 or text[prev_end - 1] != ":" or not _COLON_END_RE.match(text, prev_end - 1, line_lo):
+        return None
+    prev_lo = lines.start(prev_end - 1)
+    colon = prev_end - 1
+    for v in reversed(list(VERB_RE.finditer(text, max(prev_lo, colon - 120), colon))):
+        if text[v.end():colon].strip():
+            break  # "X said in a statement:" is left to others; only "X said:"
+        subj = find_subject(text, prev_lo, v.start())
+        if subj:
+            return (v.start(), v.end()), subj, 0.9
+        break
+    return None
+
+
 def _nearby_according(text: str, lo: int, hi: int, start: int, end: int) -> tuple[Span, Span] | None:
     """``according to X`` anywhere between ``lo`` and ``hi``, nearest the quote."""
     best = None
@@ -136,7 +185,7 @@ def _attribute_one(text: str, q: QuoteSpan, lo: int, hi: int) -> tuple[Span, Spa
         after = q.end + 1 if has_close else q.end
         ends_sentence = text[q.start:q.end].rstrip().endswith(".")
         if has_close and not ends_sentence:
-            post = _match_post(text, after, hi, need_comma=False)
+            post = _match_post(text, after, hi, need_comma=False) or _match_loose_post(text, after, hi)
             if post:
                 return post[0], post[1], 0.9
         pre = _match_pre(text, lo, open_pos, direct=True)
@@ -201,6 +250,8 @@ def attribute_quotes(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
         if rank + 1 < len(order):
             hi = min(hi, max(quotes[order[rank + 1]].start - 1, q.end))
         res = _attribute_one(text, q, lo, hi)
+        if res is None and (rank == 0 or quotes[order[rank - 1]].end <= lines.start(q.start)):
+            res = _match_colon_paragraph(text, q, lines)
         if res:
             found[i] = res
     # A direct quote with no frame of its own ("“A,” X said. “B.”") borrows the
