@@ -184,6 +184,22 @@ def test_the_poll_or_the_clip_is_the_named_document_before_it():
     assert speaker_of(unnamed, "Most oppose the rise", "the poll") is None
 
 
+def test_a_joint_poll_speaks_for_its_first_named_author():
+    """"The latest Harwick/Ostrand poll": the first of the names joined by a slash is the author,
+    and a later "the poll" / "this poll" (after "When", "In") refers back to it; a no-break space
+    inside the name is a space; "Monday's lawsuit" names no author."""
+    text = ("The latest Harwick/Ostrand opinion poll released Friday shows that Mayor Dana Okoye leads by six points. "
+            "When the poll asked about the budget, most voters backed it.\n\n"
+            "The Lindell University/Carver Times\u00a0tracking poll shows that the race is tied. "
+            "In this poll, turnout is low.")
+    assert speaker_of(text, "Mayor Dana Okoye leads", "The latest Harwick/Ostrand opinion poll released Friday") == "Harwick"
+    assert speaker_of(text, "most voters backed it", "the poll") == "Harwick"
+    assert speaker_of(text, "the race is tied", "The Lindell University/Carver Times\u00a0tracking poll") == "Lindell University"
+    assert speaker_of(text, "turnout is low", "this poll") == "Lindell University"
+    text = "Turnout fell, the lawsuit says. Monday’s lawsuit said the count was late."
+    assert speaker_of(text, "Turnout fell", "the lawsuit") is None
+
+
 def test_an_organisation_name_runs_on_over_of_and_for():
     text = ("Pilots met the Association of Ferry Pilots for the Northern Sound on Monday. "
             "It said the fares were too high.")

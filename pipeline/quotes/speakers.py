@@ -625,7 +625,10 @@ class _Resolver:
         # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
         # out in the text.
         self.acronyms = _spelled_out_acronyms(text)
-        self.documents = list(_NAMED_DOCUMENT_RE.finditer(text))
+        # (no-break spaces too; "When the poll", "In this poll", "Monday's lawsuit" name no author)
+        self.documents = [d for d in _NAMED_DOCUMENT_RE.finditer(text.translate(_SPACES))
+                          if not _is_lead(first := (d.group("name") or d.group("name2")).split()[0])
+                          and first.lower() not in _LEADING_NOT_NAME]
         self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
                               if _is_org(_tokens(m.group(1)))})
         for o in occs:
@@ -980,8 +983,6 @@ class _Resolver:
             return None
         group = "name" if doc.group("name") else "name2"
         author, at = doc.group(group), doc.start(group)
-        if _is_lead(author.split()[0]):
-            return None  # "In this poll": no author
         # "an ad from Donald Trump's presidential campaign": the campaign
         return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
@@ -1338,10 +1339,13 @@ _GROUP_OF_NAME_RE = re.compile(
 _DOCUMENT_HEAD = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
     r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)"
 _DOCUMENT_HEADS = rf"{_DOCUMENT_HEAD}s?"
+#: A partner after a slash in a joint document's name ("Reuters/Ipsos poll", "a New York Times/CBS
+#: News poll"): the first named is its author, as readers cite it.
+_PARTNER = rf"(?:/{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*)?"
 #: A document named by its author in running text: "A Bloomberg poll", "a recent Reuters survey",
 #: "A web video by the Republican National Committee".
 _NAMED_DOCUMENT_RE = re.compile(
-    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
+    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
     rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
     rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
 #: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll";
@@ -1367,7 +1371,7 @@ _PUBLISHED_IN = r"(?:(?:that|which)[ \t]+(?:appeared|was[ \t]+published|ran)|pub
 #: A document whose mention names its author or source: "a Bloomberg poll", "a new report by
 #: Politico", "Data from the 2014 Rural Housing Survey", "A 2014 study that appeared in ...".
 _NAMED_AUTHOR_RE = re.compile(
-    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
+    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_DOCUMENT_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
     rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:the[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
