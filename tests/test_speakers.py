@@ -880,3 +880,12 @@ def test_a_proxy_named_next_by_a_role_of_the_body_is_that_person():
     text = ("A spokeswoman for Ann Lowe says neither the nominee nor her campaign helped the pier.\n\n"
             "Harbour director Jane Holt spoke to reporters Friday after Tom Bakker attacked her.")
     assert speaker_of(text, "neither the nominee", "A spokeswoman for Ann Lowe") == "Ann Lowe"
+
+
+def test_a_body_named_after_describing_words_is_that_body():
+    """"the nonpartisan Harlow Budget Office": lower-case words that describe a body before its
+    name do not make a description whose head is the name's last word."""
+    text = ("Mayor Dana Okoye met the Civic Records Office on Monday. "
+            "The levy would raise $4 million, according to the nonpartisan Harlow Budget Office.")
+    assert speaker_of(text, "The levy would raise $4 million", "the nonpartisan Harlow Budget Office") \
+        == "Harlow Budget Office"

@@ -593,6 +593,18 @@ def _person_of_organisation(toks: list[str]) -> list[str] | None:
     return None
 
 
+def _described_body(toks: list[str]) -> bool:
+    """Whether a mention is a body's name of two or more words after "the" and lower-case words
+    that describe it ("the nonpartisan Congressional Budget Office", "the conservative Heritage
+    Foundation"): the body, not a description whose head is its last word ("the agency")."""
+    split = _split_role_prefix(toks)
+    if split is None or toks[0].lower() != "the":
+        return False
+    name = split[1]
+    return len(name) >= 2 and _is_org(name) and name[0].lower() not in TITLES \
+        and all(t[:1].isupper() or t in _NAME_GLUE for t in name)
+
+
 def _one_person_word(word: str) -> bool:
     """Whether a headline's last word may stand for one person ("General", "Mom"), not a group
     ("Senators", "Republicans") or an abbreviated body ("Dept.")."""
@@ -1204,11 +1216,12 @@ class _Resolver:
             toks = person_of
             mention = " ".join(toks)
         if DESCRIPTION_RE.fullmatch(mention):
-            if not (toks[0].lower() == "the" and toks[1][:1].isupper()
-                    and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:])):
+            if toks[0].lower() == "the" and toks[1][:1].isupper() \
+                    and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]):
+                toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
+                mention = " ".join(toks)
+            elif not _described_body(toks):
                 return self._resolve_description(mention, pos)
-            toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
-            mention = " ".join(toks)
         split = _split_role_prefix(toks)
         if split is None:  # "the businessman", "an official at the agency": no name in it
             if toks[0][:1].isupper() and toks[0].lower() in TITLES:  # "Senator from Texas": a title without its article
