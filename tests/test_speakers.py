@@ -889,3 +889,11 @@ def test_a_body_named_after_describing_words_is_that_body():
             "The levy would raise $4 million, according to the nonpartisan Harlow Budget Office.")
     assert speaker_of(text, "The levy would raise $4 million", "the nonpartisan Harlow Budget Office") \
         == "Harlow Budget Office"
+
+
+def test_the_agency_is_the_government_body_named_last():
+    """"the agency" is the body named last whose name marks it as one (an Office, a Bureau, a
+    Commission), as "the union" is the Workers' Association."""
+    text = ("Rates rose 3 percent last year, according to the Harlow Budget Office. "
+            "Mayor Dana Okoye disputed the figure. Rents also rose, the agency said.")
+    assert speaker_of(text, "Rents also rose", "the agency") == "Harlow Budget Office"

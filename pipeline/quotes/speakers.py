@@ -119,6 +119,8 @@ _ORG_HEADS = frozenset(
 _HEAD_KINDS = {
     "union": frozenset("workers association federation brotherhood guild teamsters".split()),
     "newspaper": frozenset("times post journal tribune herald gazette globe chronicle inquirer".split()),
+    # "the agency": "Congressional Budget Office", "Federal Bureau of Investigation"
+    "agency": frozenset("office bureau service commission authority board".split()),
 }
 #: Nouns that head the name of a body ("Journal", "Association", "Union") or a description of one.
 _BODY_NOUNS = ORG_WORDS | _ORG_HEADS | frozenset(_HEAD_KINDS) | frozenset().union(*_HEAD_KINDS.values())
