@@ -897,3 +897,14 @@ def test_the_agency_is_the_government_body_named_last():
     text = ("Rates rose 3 percent last year, according to the Harlow Budget Office. "
             "Mayor Dana Okoye disputed the figure. Rents also rose, the agency said.")
     assert speaker_of(text, "Rents also rose", "the agency") == "Harlow Budget Office"
+
+
+def test_proxies_opening_a_sentence_speak_for_their_body():
+    """"Officials at the Tax Guild said": the capitalised proxy noun that opens a sentence speaks
+    for the body as "a spokesman for the Tax Guild" does; "the House of Representatives" is no proxy."""
+    text = "Officials at the Harlow Tax Guild, a branch of the Civic League, said the levy was unfair."
+    assert speaker_of(text, "the levy was unfair", "Officials at the Harlow Tax Guild") == "Harlow Tax Guild"
+    text = "Lawyers for Dana Okoye said the levy was unfair."
+    assert speaker_of(text, "the levy was unfair", "Lawyers for Dana Okoye") == "Dana Okoye"
+    text = "The Harlow House of Representatives said the levy was unfair."
+    assert speaker_of(text, "the levy was unfair", "The Harlow House of Representatives") == "Harlow House of Representatives"

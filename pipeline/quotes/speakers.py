@@ -1392,10 +1392,14 @@ _NAMED_AUTHOR_RE = re.compile(
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
-#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
+#: Proxies that open a sentence bare: "Officials at ...", "Lawyers for ..." (not "Analysts at a
+#: bank", who speak for themselves).
+_OPENING_PROXY = r"(?:Spokes(?:wo)?m[ae]n|Spokespe(?:rsons?|ople)|Officials|Aides|Representatives|Lawyers|Attorneys|Leaders)"
+#: "a spokesman for Nordholm", "A reporter for USA Today", "Officials at Nordholm" (opening a
+#: sentence), "a Homeland Security Department official",
 #: "McCabe's lawyers", "Mueller's office": those they speak for.
 _PROXY_FOR_NAME_RE = re.compile(
-    rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
+    rf"(?:{_DET_MODS}{_PROXY_NOUNS}|{_OPENING_PROXY})[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
 
