@@ -908,3 +908,12 @@ def test_proxies_opening_a_sentence_speak_for_their_body():
     assert speaker_of(text, "the levy was unfair", "Lawyers for Dana Okoye") == "Dana Okoye"
     text = "The Harlow House of Representatives said the levy was unfair."
     assert speaker_of(text, "the levy was unfair", "The Harlow House of Representatives") == "Harlow House of Representatives"
+
+
+def test_a_candidates_team_is_the_campaign_the_text_names():
+    """"Okoye's team" is the Okoye campaign when the text names that campaign, as readers call it;
+    a team in a text with no such campaign stays a team."""
+    text = ("The Okoye campaign bought ads in Harlow. Okoye’s team said the ads would run all month.")
+    assert speaker_of(text, "the ads would run all month", "Okoye’s team") == "Okoye campaign"
+    text = "Dana Okoye met the council. The Okoye team said the plan was ready."
+    assert speaker_of(text, "the plan was ready", "The Okoye team") == "Okoye team"

@@ -1087,6 +1087,9 @@ class _Resolver:
             if len(toks) >= 2 and not _is_org(toks) and first_name_gender(toks[0]) is not None:
                 name = toks[-1]  # "Donald Trump's campaign" -> "Trump campaign", as readers write it
             head = "campaign" if m.group("head") == "camp" else m.group("head")
+            if head == "team" and re.search(rf"(?<![\w’'-]){re.escape(name)}(?:['’]s)?[ \t]+(?:[a-z][\w-]*[ \t]+)?campaign\b",
+                                            self.text):
+                head = "campaign"  # "Clinton's team" in a text that names the Clinton campaign: that campaign
             key = f"{name} {head}"
             return self.entities.setdefault(key, _Entity(key, True))
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
