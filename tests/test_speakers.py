@@ -917,3 +917,12 @@ def test_a_candidates_team_is_the_campaign_the_text_names():
     assert speaker_of(text, "the ads would run all month", "Okoye’s team") == "Okoye campaign"
     text = "Dana Okoye met the council. The Okoye team said the plan was ready."
     assert speaker_of(text, "the plan was ready", "The Okoye team") == "Okoye team"
+
+
+def test_a_pronoun_right_after_a_shared_surname_picks_its_bearer():
+    """"Okoye says he would ...": of two people named Okoye, the one of the pronoun's gender, even
+    when the other was named more often just before (her gender known from her title)."""
+    text = ("Governor Paul Okoye unveiled a leave plan on Monday.\n\nMs. Ada Okoye, a columnist, praised it. "
+            "Ada Okoye wrote that it would help families.\n\n"
+            "Okoye says he would pay for it by cutting waste.")
+    assert who(text)[-1] == ("Okoye", "Paul Okoye")

@@ -167,6 +167,8 @@ _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "
 
 _ROLE_APPOS_RE = re.compile(rf"[ \t]*({APPOS})")
 _SUBJ_OF_VERB_RE = re.compile(rf"(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}(?:{VERB_ALT})\b")
+#: A personal pronoun within four lower-case words after a name: "says he", "allowed her staff".
+_PRONOUN_AFTER_RE = re.compile(r"(?:['’]s)?(?:[ \t]+[a-z][\w-]*){0,3}?[ \t]+(he|she|his|her|him)\b")
 _PRONOUN_EVENT_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
 _ROLE_SET = frozenset(ROLE_NOUNS)
 _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association of Manufacturers"
@@ -662,7 +664,9 @@ class _Resolver:
         for f in self.full_names:
             if len(f) < len(core):
                 continue
-            if gender and len(core) == 1 and gender_of([], list(f)) not in (None, gender):
+            known = self.entities.get(" ".join(f))  # (its titles' or pronouns' gender: "Ms. Ada Okoye")
+            if gender and len(core) == 1 and (gender_of([], list(f)) or (known.gender if known else None)) \
+                    not in (None, gender):
                 continue
             if len(core) == 1 and core[0] in (f[0], f[-1]):
                 cands.append(f)
@@ -689,7 +693,8 @@ class _Resolver:
         return max(cands, key=salience)
 
     def _person(self, o: _Occ) -> _Entity:
-        full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
+        gender = gender_of(o.titles, []) or (self._pronoun_after(o.end) if len(o.core) == 1 else None)
+        full = self._full_for(o.core, o.start, gender=gender) or o.core
         full = self.formal.get(full, full)  # "Bobby Scott" -> "Robert C. Scott"
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
@@ -701,6 +706,13 @@ class _Resolver:
         ent.personal = ent.personal or bool(words) or ent.gender is not None or (
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
+
+    def _pronoun_after(self, end: int) -> str | None:
+        """The gender of a personal pronoun a few words after a bare surname, with no capitalised
+        word between ("Trump says he would", "Clinton allowed her staff"): which of two people of
+        that surname ("Ivanka Trump", "Bill Clinton") the text means."""
+        m = _PRONOUN_AFTER_RE.match(self.text, end)
+        return _PERSON_PRONOUNS[m.group(1).lower()] if m else None
 
     # -- salience ------------------------------------------------------------
     def _sentence(self, pos: int) -> int:
