@@ -926,3 +926,12 @@ def test_a_pronoun_right_after_a_shared_surname_picks_its_bearer():
             "Ada Okoye wrote that it would help families.\n\n"
             "Okoye says he would pay for it by cutting waste.")
     assert who(text)[-1] == ("Okoye", "Paul Okoye")
+
+
+def test_a_name_owning_the_object_of_a_place_preposition_is_a_person():
+    """"when it comes to Ada Okoye’s health": "to" governs what she owns, so the name is no
+    place; a later bare "Okoye" with "her" after it can be her."""
+    text = ("Secrecy is no stranger when it comes to Ada Okoye’s health, a former aide says.\n\n"
+            "The aide served under former President Paul Okoye for six years. In 1998, Okoye allowed her staff "
+            "to hide it. In 2001, Okoye wrote that the illness was mild.")
+    assert who(text) == [("Okoye", "Ada Okoye")]

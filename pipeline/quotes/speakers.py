@@ -425,7 +425,9 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not titled and not titles and set(before) & (_ROLE_SET | _PERSON_ROLES):
             titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
-        after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        # ("comes to Hillary Clinton's health": the preposition's object is what she owns)
+        after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS) \
+            and not re.match(r"['’]s\b", text[e:e + 3])
         if not titles and not titled and not is_org and prev_word and prev_word.group(1) in ("the", "The") \
                 and not re.match(r"[ \t]+[a-z]", text[e:e + 2]):
             continue  # "in the Marshall Islands, ...": a place, not a person ("the Durham probe" names him)
