@@ -935,3 +935,11 @@ def test_a_name_owning_the_object_of_a_place_preposition_is_a_person():
             "The aide served under former President Paul Okoye for six years. In 1998, Okoye allowed her staff "
             "to hide it. In 2001, Okoye wrote that the illness was mild.")
     assert who(text) == [("Okoye", "Ada Okoye")]
+
+
+def test_a_party_role_is_a_person_not_the_party():
+    """"the GOP nominee" with no nominee of the GOP as a body: a person of the party, not the
+    party itself ("the FBI director" with no director named is the FBI)."""
+    text = ("The GOP held its convention in Harlow on Monday. Dana Okoye, the Republican nominee, spoke there.\n\n"
+            "Taxes would fall, the GOP nominee said.")
+    assert speaker_of(text, "Taxes would fall", "the GOP nominee") == "Dana Okoye"

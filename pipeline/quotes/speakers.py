@@ -830,7 +830,8 @@ class _Resolver:
             # "The FBI director" with no director of the FBI named: the body the role is of
             body = re.match(rf"(?:\S+[ \t]+)(?:[a-z][\w-]*[ \t]+)?([A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*)*)[ \t]+{re.escape(head)}\b",
                             mention)
-            org = self.entities.get(self._expand_acronym(body.group(1))) if body else None
+            org = self.entities.get(self._expand_acronym(body.group(1))) if body and body.group(1).lower() not in _PARTIES \
+                else None  # ("The GOP candidate" is a person of the party, see below)
             if org is not None and org.is_org and 0 <= org.last_seen <= pos and _names_a_person(head):
                 return org
         titled = _names_a_person(head) or len(role) > 1  # (an "attorney general" is no proxy)
