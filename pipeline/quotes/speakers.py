@@ -123,6 +123,8 @@ _ORG_HEADS = frozenset(
 _HEAD_KINDS = {
     "union": frozenset("workers association federation brotherhood guild teamsters".split()),
     "newspaper": frozenset("times post journal tribune herald gazette globe chronicle inquirer".split()),
+    # "the agency": "Congressional Budget Office", "Federal Bureau of Investigation"
+    "agency": frozenset("office bureau service commission authority board".split()),
 }
 #: Nouns that head the name of a body ("Journal", "Association", "Union") or a description of one.
 _BODY_NOUNS = ORG_WORDS | _ORG_HEADS | frozenset(_HEAD_KINDS) | frozenset().union(*_HEAD_KINDS.values())
@@ -174,6 +176,8 @@ _PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "
 
 _ROLE_APPOS_RE = re.compile(rf"[ \t]*({APPOS})")
 _SUBJ_OF_VERB_RE = re.compile(rf"(?:{APPOS})?[ \t]+(?:{ADVB}[ \t]+){{0,2}}(?:{VERB_ALT})\b")
+#: A personal pronoun within four lower-case words after a name: "says he", "allowed her staff".
+_PRONOUN_AFTER_RE = re.compile(r"(?:['’]s)?(?:[ \t]+[a-z][\w-]*){0,3}?[ \t]+(he|she|his|her|him)\b")
 _PRONOUN_EVENT_RE = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
 _ROLE_SET = frozenset(ROLE_NOUNS)
 _NAME_GLUE = frozenset({"of", "for", "and", "the", "de", "on"})  # "Association of Manufacturers"
@@ -437,7 +441,9 @@ def _occurrences(text: str, mention_spans: set[tuple[int, int]]) -> list[_Occ]:
         if not titled and not titles and set(before) & (_ROLE_SET | _PERSON_ROLES):
             titles = [w for w in before if w in _ROLE_SET | _PERSON_ROLES]
         prev_word = re.search(r"(\w+)[ \t]*$", text[max(0, s - 20):s])
-        after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS)
+        # ("comes to Hillary Clinton's health": the preposition's object is what she owns)
+        after_place = bool(prev_word and prev_word.group(1).lower() in _PLACE_PREPS) \
+            and not re.match(r"['’]s\b", text[e:e + 3])
         if not titles and not titled and not is_org and prev_word and prev_word.group(1) in ("the", "The") \
                 and not re.match(r"[ \t]+[a-z]", text[e:e + 2]):
             continue  # "in the Marshall Islands, ...": a place, not a person ("the Durham probe" names him)
@@ -609,6 +615,18 @@ def _person_of_organisation(toks: list[str]) -> list[str] | None:
     return None
 
 
+def _described_body(toks: list[str]) -> bool:
+    """Whether a mention is a body's name of two or more words after "the" and lower-case words
+    that describe it ("the nonpartisan Congressional Budget Office", "the conservative Heritage
+    Foundation"): the body, not a description whose head is its last word ("the agency")."""
+    split = _split_role_prefix(toks)
+    if split is None or toks[0].lower() != "the":
+        return False
+    name = split[1]
+    return len(name) >= 2 and _is_org(name) and name[0].lower() not in TITLES \
+        and all(t[:1].isupper() or t in _NAME_GLUE for t in name)
+
+
 def _one_person_word(word: str) -> bool:
     """Whether a headline's last word may stand for one person ("General", "Mom"), not a group
     ("Senators", "Republicans") or an abbreviated body ("Dept.")."""
@@ -645,7 +663,10 @@ class _Resolver:
         # "The Securities and Exchange Commission ... the S.E.C.": the initials of a name spelled
         # out in the text.
         self.acronyms = _spelled_out_acronyms(text)
-        self.documents = list(_NAMED_DOCUMENT_RE.finditer(text))
+        # (no-break spaces too; "When the poll", "In this poll", "Monday's lawsuit" name no author)
+        self.documents = [d for d in _NAMED_DOCUMENT_RE.finditer(text.translate(_SPACES))
+                          if not _is_lead(first := (d.group("name") or d.group("name2")).split()[0])
+                          and first.lower() not in _LEADING_NOT_NAME]
         self.acronyms.update({m.group(2).replace(".", ""): _org_name(m.group(1)) for m in _ACRONYM_RE.finditer(text)
                               if _is_org(_tokens(m.group(1)))})
         for o in occs:
@@ -665,7 +686,9 @@ class _Resolver:
         for f in self.full_names:
             if len(f) < len(core):
                 continue
-            if gender and len(core) == 1 and gender_of([], list(f)) not in (None, gender):
+            known = self.entities.get(" ".join(f))  # (its titles' or pronouns' gender: "Ms. Ada Okoye")
+            if gender and len(core) == 1 and (gender_of([], list(f)) or (known.gender if known else None)) \
+                    not in (None, gender):
                 continue
             if len(core) == 1 and core[0] in (f[0], f[-1]):
                 cands.append(f)
@@ -692,7 +715,8 @@ class _Resolver:
         return max(cands, key=salience)
 
     def _person(self, o: _Occ) -> _Entity:
-        full = self._full_for(o.core, o.start, gender=gender_of(o.titles, [])) or o.core
+        gender = gender_of(o.titles, []) or (self._pronoun_after(o.end) if len(o.core) == 1 else None)
+        full = self._full_for(o.core, o.start, gender=gender) or o.core
         full = self.formal.get(full, full)  # "Bobby Scott" -> "Robert C. Scott"
         name = " ".join(full)
         ent = self.entities.setdefault(name, _Entity(name, False))
@@ -704,6 +728,13 @@ class _Resolver:
         ent.personal = ent.personal or bool(words) or ent.gender is not None or (
             first_name_gender(full[0]) is not None if len(full) >= 2 else o.evidence)
         return ent
+
+    def _pronoun_after(self, end: int) -> str | None:
+        """The gender of a personal pronoun a few words after a bare surname, with no capitalised
+        word between ("Trump says he would", "Clinton allowed her staff"): which of two people of
+        that surname ("Ivanka Trump", "Bill Clinton") the text means."""
+        m = _PRONOUN_AFTER_RE.match(self.text, end)
+        return _PERSON_PRONOUNS[m.group(1).lower()] if m else None
 
     # -- salience ------------------------------------------------------------
     def _sentence(self, pos: int) -> int:
@@ -863,7 +894,8 @@ class _Resolver:
             # "The FBI director" with no director of the FBI named: the body the role is of
             body = re.match(rf"(?:\S+[ \t]+)(?:[a-z][\w-]*[ \t]+)?([A-Z][\w.&-]*(?:[ \t]+[A-Z][\w.&-]*)*)[ \t]+{re.escape(head)}\b",
                             mention)
-            org = self.entities.get(self._expand_acronym(body.group(1))) if body else None
+            org = self.entities.get(self._expand_acronym(body.group(1))) if body and body.group(1).lower() not in _PARTIES \
+                else None  # ("The GOP candidate" is a person of the party, see below)
             if org is not None and org.is_org and 0 <= org.last_seen <= pos and _names_a_person(head):
                 return org
         titled = _names_a_person(head) or len(role) > 1  # (an "attorney general" is no proxy)
@@ -1044,8 +1076,6 @@ class _Resolver:
             return None
         group = "name" if doc.group("name") else "name2"
         author, at = doc.group(group), doc.start(group)
-        if _is_lead(author.split()[0]):
-            return None  # "In this poll": no author
         # "an ad from Donald Trump's presidential campaign": the campaign
         return self._named_in_description(author, at) or self._resolve_text(author, at, nested=True)
 
@@ -1136,6 +1166,9 @@ class _Resolver:
             if len(toks) >= 2 and not _is_org(toks) and first_name_gender(toks[0]) is not None:
                 name = toks[-1]  # "Donald Trump's campaign" -> "Trump campaign", as readers write it
             head = "campaign" if m.group("head") == "camp" else m.group("head")
+            if head == "team" and re.search(rf"(?<![\w’'-]){re.escape(name)}(?:['’]s)?[ \t]+(?:[a-z][\w-]*[ \t]+)?campaign\b",
+                                            self.text):
+                head = "campaign"  # "Clinton's team" in a text that names the Clinton campaign: that campaign
             key = f"{name} {head}"
             return self.entities.setdefault(key, _Entity(key, True))
         m = _NAMED_AUTHOR_RE.fullmatch(mention) or _PROXY_FOR_NAME_RE.fullmatch(mention)
@@ -1267,11 +1300,12 @@ class _Resolver:
             toks = person_of
             mention = " ".join(toks)
         if DESCRIPTION_RE.fullmatch(mention):
-            if not (toks[0].lower() == "the" and toks[1][:1].isupper()
-                    and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:])):
+            if toks[0].lower() == "the" and toks[1][:1].isupper() \
+                    and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]):
+                toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
+                mention = " ".join(toks)
+            elif not _described_body(toks):
                 return self._resolve_description(mention, pos)
-            toks = toks[1:]  # "the Foreign Ministry", "the Kremlin": a proper name
-            mention = " ".join(toks)
         split = _split_role_prefix(toks)
         if split is None:  # "the businessman", "an official at the agency": no name in it
             if toks[0][:1].isupper() and toks[0].lower() in TITLES:  # "Senator from Texas": a title without its article
@@ -1419,10 +1453,13 @@ _GROUP_OF_NAME_RE = re.compile(
 _DOCUMENT_HEAD = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
     r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)"
 _DOCUMENT_HEADS = rf"{_DOCUMENT_HEAD}s?"
+#: A partner after a slash in a joint document's name ("Reuters/Ipsos poll", "a New York Times/CBS
+#: News poll"): the first named is its author, as readers cite it.
+_PARTNER = rf"(?:/{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*)?"
 #: A document named by its author in running text: "A Bloomberg poll", "a recent Reuters survey",
 #: "A web video by the Republican National Committee".
 _NAMED_DOCUMENT_RE = re.compile(
-    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
+    rf"(?<![\w’'-])(?:(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b"
     rf"|{_DOCUMENT_HEADS}[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:by|from)[ \t]+(?:the[ \t]+)?"
     rf"(?P<name2>{_CAP_NAME}(?:['’]s[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:campaign|administration|team))?))")
 #: A document referred back to: "the poll", "The new ad", "this study", or a headline's "Poll";
@@ -1448,16 +1485,20 @@ _PUBLISHED_IN = r"(?:(?:that|which)[ \t]+(?:appeared|was[ \t]+published|ran)|pub
 #: A document whose mention names its author or source: "a Bloomberg poll", "a new report by
 #: Politico", "Data from the 2014 Rural Housing Survey", "A 2014 study that appeared in ...".
 _NAMED_AUTHOR_RE = re.compile(
-    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
+    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
     rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_DOCUMENT_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
     rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:the[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
-#: "a spokesman for Nordholm", "A reporter for USA Today", "a Homeland Security Department official",
+#: Proxies that open a sentence bare: "Officials at ...", "Lawyers for ..." (not "Analysts at a
+#: bank", who speak for themselves).
+_OPENING_PROXY = r"(?:Spokes(?:wo)?m[ae]n|Spokespe(?:rsons?|ople)|Officials|Aides|Representatives|Lawyers|Attorneys|Leaders)"
+#: "a spokesman for Nordholm", "A reporter for USA Today", "Officials at Nordholm" (opening a
+#: sentence), "a Homeland Security Department official",
 #: "McCabe's lawyers", "Mueller's office": those they speak for.
 _PROXY_FOR_NAME_RE = re.compile(
-    rf"{_DET_MODS}{_PROXY_NOUNS}[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
+    rf"(?:{_DET_MODS}{_PROXY_NOUNS}|{_OPENING_PROXY})[ \t]+(?:for|at|of|with|from)[ \t]+(?:the[ \t]+)?(?:[a-z][\w\-]*[ \t]+){{0,2}}"
     rf"(?P<name>{_CAP_NAME})"
     rf"|{_DET_MODS}(?P<name2>{_CAP_NAME})(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?(?:{_PROXY_NOUNS}|office)")
 
