@@ -973,3 +973,19 @@ def test_a_party_role_is_a_person_not_the_party():
     text = ("The GOP held its convention in Harlow on Monday. Dana Okoye, the Republican nominee, spoke there.\n\n"
             "Taxes would fall, the GOP nominee said.")
     assert speaker_of(text, "Taxes would fall", "the GOP nominee") == "Dana Okoye"
+
+
+def test_titles_with_of_capitals_month_tails_and_others_keep_the_name():
+    # "chief of staff X" and "Speaker of the Assembly X" are one title before a name; a name in
+    # capitals (a caption) is still a name; "in March" is a date, not part of a body's name; "X and
+    # other officials" and "Both the X and Y" are X.
+    text = "The vote was close. {} said that the bill would pass."
+    cases = {"chief of staff Dana Whitlock": "Dana Whitlock",
+             "Speaker of the Assembly Maria Ortiz": "Maria Ortiz",
+             "MARIA ORTIZ": "Maria Ortiz",
+             "FELLOW NURSES": None,
+             "The Ortiz administration in March": "Ortiz administration",
+             "Mr. Whitlock and other department officials": "Whitlock",
+             "Both the Harbour Gazette and the Valley Bureau": "Harbour Gazette"}
+    for mention, speaker in cases.items():
+        assert speaker_of(text.format(mention), "the bill would pass", mention) == speaker, mention

@@ -549,9 +549,20 @@ def _split_role_prefix(toks: list[str]) -> tuple[list[str], list[str]] | None:
     last = lower[-1]
     # "the former presidential candidate Mitt Romney": a determiner that opens the role is fine.
     inner = lower[1:] if lower[0] == 0 and toks[0].lower() in _DETERMINERS else lower
-    if last == len(toks) - 1 or any(toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS for i in inner):
+    if last == len(toks) - 1:
         return None
-    return toks[:last + 1], toks[last + 1:]
+    # "chief of staff Marc Short", "Speaker of the House Nancy Pelosi": a title with "of" is one title
+    of_title = [i for i in inner if toks[i] == "of" and i > 0 and toks[i - 1].lower() in _TITLE_ENDS]
+    if any((toks[i] in _PREPOSITIONS or toks[i] in _DETERMINERS) and not (of_title and i > of_title[0])
+           and i not in of_title for i in inner):
+        return None
+    name = toks[last + 1:]
+    if of_title:  # "... of the House Nancy Pelosi": the name opens at its given name
+        given = next((k for k, t in enumerate(name) if first_name_gender(t) is not None), None)
+        if given is None or len(name) - given < 2:
+            return None
+        return toks[:last + 1 + given], name[given:]
+    return toks[:last + 1], name
 
 
 #: Capitalised words that end a title in front of a name in US news, beyond :data:`TITLES`:
@@ -1264,14 +1275,15 @@ class _Resolver:
         if unit and _is_org(unit.group("name").split()):  # "The Budget Center at the Harlow Institute"
             return self._resolve_text(unit.group("name"), pos + unit.start("name"), nested=True)
         toks = _tokens(mention)
-        if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] == "the"):
+        if "and" in toks[1:-1] and (not _is_org(toks) or toks[toks.index("and") + 1] in ("the", "other")
+                                     or toks[0].lower() in ("both", "either")):
             # "Mr. Grassley and Mr. Leahy", "Mr. Gardner and other officials", "The Times and the
             # Gannett chain": the first named, when it is a name the text knows ("Federal and state
             # officials" names no one; "Securities and Exchange Commission" is one name).
             first, second = toks[:toks.index("and")], toks[toks.index("and") + 1]
             if first[0].lower() in ("both", "either") and len(first) > 1:
                 first = first[1:]  # "both President Obama and nominee Trump": the first named
-            if first[0] == "The" and len(first) > 1:
+            if first[0] in ("The", "the") and len(first) > 1:
                 first = first[1:]
             if all(t[:1].isupper() for t in first) and first[0].lower() not in _DETERMINERS | _NUMBER_WORDS \
                     and not second[:1].isdigit():  # "Clinton and 44 percent" is no pair of speakers
@@ -1283,7 +1295,11 @@ class _Resolver:
         if len(toks) == 1 and self._common_word(toks[0]):  # "Authorities", "Scholars", "Twelve"
             return None
         if not nested and len(toks) >= 2 and all(t.isupper() for t in toks) and not _is_org(toks):
-            return None  # "FELLOW DOCTORS": a shouted line, not a name
+            if first_name_gender(toks[0].capitalize()) is None:
+                return None  # "FELLOW DOCTORS": a shouted line, not a name
+            # "KAMALA HARRIS": a name in capitals, as a transcript or a caption writes it
+            toks = [t.capitalize() for t in toks]
+            mention = " ".join(toks)
         if re.fullmatch(r"[Tt]he[ \t]+(?:[A-Z][\w.-]*[ \t]+)?(?:Democrat|Republican)", mention):
             return self._party_member(mention, pos)  # "The Republican", "the Kentucky Democrat"
         if toks[0] in ("the", "The") and len(toks) > 1 and all(t[:1].isupper() or t in _NAME_GLUE for t in toks[1:]) \
@@ -1545,7 +1561,9 @@ _TAIL_OPENERS = frozenset("""last on in during this earlier later yesterday toda
 
 _DATE_TAIL_RE = re.compile(
     r"[ \t,]+(?:(?:on|last|this|late|early)[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"yesterday|today|tonight|(?:last|this)[ \t]+(?:week|month|year))(?:[ \t]+(?:morning|afternoon|evening|night))?$")
+    r"yesterday|today|tonight|(?:last|this)[ \t]+(?:week|month|year))(?:[ \t]+(?:morning|afternoon|evening|night))?$"
+    r"|[ \t,]+(?:(?:in|on|last|this|early|late)[ \t]+)?(?:January|February|March|April|May|June|July|August|September"
+    r"|October|November|December)(?:[ \t]+\d{1,2})?$")
 
 
 def _cut_adverbial_tail(mention: str) -> str:
