@@ -989,3 +989,14 @@ def test_titles_with_of_capitals_month_tails_and_others_keep_the_name():
              "Both the Harbour Gazette and the Valley Bureau": "Harbour Gazette"}
     for mention, speaker in cases.items():
         assert speaker_of(text.format(mention), "the bill would pass", mention) == speaker, mention
+
+
+def test_his_campaign_is_the_campaign_of_the_person_the_pronoun_refers_to():
+    """"His campaign sued ..." speaks for the campaign of the man "his" refers to, named as readers
+    write it ("Okoye campaign") when the text names that campaign, not for the last person named in the sentence before."""
+    text = ("Sen. Paul Okoye apologized on Monday. Okoye campaign manager Tim Roe suspended two aides.\n\n"
+            "Okoye said he was sorry. His campaign sued the party on Friday, saying the ban was unfair.")
+    assert speaker_of(text, "the ban was unfair", "His campaign") == "Okoye campaign"
+    # a campaign the text never names is no body to speak for
+    text = "Mayor Ada Lind spoke on Monday. Her campaign said the budget was balanced."
+    assert speaker_of(text, "the budget was balanced", "Her campaign") != "Lind campaign"

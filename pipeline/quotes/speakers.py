@@ -1171,12 +1171,21 @@ class _Resolver:
         author, "a spokesman for Nordholm" / "a Homeland Security Department official" -> the
         body (unnamed people speaking for a named body are that body).  ``None`` otherwise."""
         m = _GROUP_OF_NAME_RE.fullmatch(mention)
+        name = None
         if m:
-            name = m.group("name")
+            name, head = m.group("name"), m.group("head")
+        elif (m := _PRONOUN_GROUP_RE.fullmatch(mention)) is not None:
+            # "His campaign", "her administration": the group of the person the pronoun refers to
+            owner = self._resolve_pronoun(m.group("pronoun"), pos)
+            if owner is None or owner.is_org or not re.search(
+                    rf"(?<![\w’'-]){re.escape(owner.name.split()[-1])}(?:['’]s?)?[ \t]+campaign\b", self.text):
+                return None  # (a campaign the text names: "Okoye's campaign", "the Okoye campaign")
+            name, head = owner.name, m.group("head")
+        if name is not None:
             toks = name.split()
             if len(toks) >= 2 and not _is_org(toks) and first_name_gender(toks[0]) is not None:
                 name = toks[-1]  # "Donald Trump's campaign" -> "Trump campaign", as readers write it
-            head = "campaign" if m.group("head") == "camp" else m.group("head")
+            head = "campaign" if head == "camp" else head
             if head == "team" and re.search(rf"(?<![\w’'-]){re.escape(name)}(?:['’]s)?[ \t]+(?:[a-z][\w-]*[ \t]+)?campaign\b",
                                             self.text):
                 head = "campaign"  # "Clinton's team" in a text that names the Clinton campaign: that campaign
@@ -1529,6 +1538,8 @@ _STATE_RE = re.compile(rf"(?<![\w’'-])(?:{'|'.join(sorted(US_STATES, key=len, 
 
 
 #: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
+#: "His campaign", "her administration": the group of the person the pronoun refers to.
+_PRONOUN_GROUP_RE = re.compile(r"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?P<head>campaign|camp)")
 _PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
 
 
