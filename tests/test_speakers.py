@@ -1000,3 +1000,17 @@ def test_his_campaign_is_the_campaign_of_the_person_the_pronoun_refers_to():
     # a campaign the text never names is no body to speak for
     text = "Mayor Ada Lind spoke on Monday. Her campaign said the budget was balanced."
     assert speaker_of(text, "the budget was balanced", "Her campaign") != "Lind campaign"
+
+
+def test_an_owner_or_an_occupation_before_a_given_name_is_no_part_of_the_name():
+    """"Harlow Daily's Ada Lind", "Ohio's Sheriff Tom Baker", "Sculptor Maria Okoye": the person
+    after them; not a place or a body whose words look like given names."""
+    text = "The vote was close. {} said that the bill would pass."
+    cases = {"Harlow Daily’s Ada Lind": "Ada Lind",
+             "Ohio's Sheriff Tom Baker": "Tom Baker",
+             "Sculptor Maria Okoye": "Maria Okoye",
+             "the New York Democrat": None,
+             "Martin Luther King": "Martin Luther King"}
+    for mention, speaker in cases.items():
+        got = speaker_of(text.format(mention), "the bill would pass", mention)
+        assert got == speaker or (speaker is None and got != "York Democrat"), mention

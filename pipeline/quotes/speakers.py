@@ -638,6 +638,23 @@ def _described_body(toks: list[str]) -> bool:
         and all(t[:1].isupper() or t in _NAME_GLUE for t in name)
 
 
+def _name_lead(toks: list[str]) -> list[str]:
+    """Capitalised words before a person's name that are no part of it: an owner's possessive
+    ("Gallup's Jeffrey M. Jones", "Ohio's Gov. Ada Lind"), then one word that is no given name
+    before one that is, opening a name of two or more words ("Comedian Sarah Silverman", "Sheriff
+    Joe Arpaio"), as for names found in the text; ``[]`` when there are none."""
+    lead = []
+    owner = next((i for i, t in enumerate(toks) if re.search(r"\w['’]s$", t)), None)
+    if owner is not None and len(toks) - owner >= 3 and all(t[:1].isupper() for t in toks):
+        lead, toks = toks[:owner + 1], toks[owner + 1:]
+    if len(toks) >= 3 and toks[0][:1].isupper() and toks[0].lower() not in TITLES | NATIONALITIES \
+            and not re.search(r"['’]", toks[0]) and first_name_gender(toks[0]) is None \
+            and first_name_gender(toks[1]) in ("m", "f") and all(t[:1].isupper() for t in toks[1:]) \
+            and not _is_org(toks) and toks[-1].lower() not in _PARTIES:  # (not "New York Democrat")
+        lead.append(toks[0])
+    return lead
+
+
 def _one_person_word(word: str) -> bool:
     """Whether a headline's last word may stand for one person ("General", "Mom"), not a group
     ("Senators", "Republicans") or an abbreviated body ("Dept.")."""
@@ -1337,6 +1354,9 @@ class _Resolver:
                 return self._resolve_description("the " + mention, pos)
             return self._resolve_description(mention, pos)
         roles, toks = split
+        lead = _name_lead(toks)
+        if lead:  # "Gallup's Jeffrey M. Jones", "Comedian Sarah Silverman": the name after them
+            roles, toks = roles + lead, toks[len(lead):]
         mention = " ".join(toks)
         titles, core = _strip_titles(toks)
         if not core and title_roles and title_roles[-1].lower() in _HONORIFICS:
