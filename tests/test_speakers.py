@@ -1014,3 +1014,20 @@ def test_an_owner_or_an_occupation_before_a_given_name_is_no_part_of_the_name():
     for mention, speaker in cases.items():
         got = speaker_of(text.format(mention), "the bill would pass", mention)
         assert got == speaker or (speaker is None and got != "York Democrat"), mention
+
+
+def test_records_files_and_polling_speak_for_the_author_they_name():
+    """"F.A.A. records show", "Audit files from X", "A review by The Times", "July's X polling": the
+    author the mention names (an "Audit" opening the sentence is no author), while "the records"
+    alone refers back to no named document."""
+    text = ("The Harlow Aviation Board (H.A.B.) keeps logs. The Harlow Times ran the story. {} the jet flew twice.")
+    cases = {"H.A.B. records show": "Harlow Aviation Board",
+             "Audit files from Vantage Data show": "Vantage Data",
+             "A review by The Times found": "Harlow Times",
+             "July's Harlow Times/Civic News polling found": "Harlow Times",
+             "Monday's Harlow Times poll found": "Harlow Times"}
+    for mention, speaker in cases.items():
+        mention_text = mention.rsplit(" ", 1)[0]
+        assert speaker_of(text.format(mention), "the jet flew twice", mention_text) == speaker, mention
+    text = "A Harlow Times poll came out on Monday. The records show the jet flew twice."
+    assert speaker_of(text, "the jet flew twice", "The records") is None

@@ -1481,7 +1481,10 @@ _LEADING_NOT_NAME = frozenset("""the a an another some other others many most se
     thursday friday saturday sunday""".split()) | _NOT_NAME_LEADS | _NUMBER_WORDS | frozenset("one".split())
 #: A name after "the": "the New York Times" ("New" opens no name at a sentence's start).
 _THE_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
-_DET_MODS = r"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+)?(?:[a-z][\w\-]*[ \t]+){0,3}?"
+#: A day's or month's possessive opens a description as a determiner does: "July's Harlow Post poll".
+_WHEN_POSSESSIVE = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|" \
+    r"July|August|September|October|November|December)['’]s[ \t]+)"
+_DET_MODS = rf"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+|{_WHEN_POSSESSIVE})?(?:[a-z][\w\-]*[ \t]+){{0,3}}?"
 #: A body housed at another: "The Budget Policy Center at the Harlow Institute" is the center.
 _BODY_AT_BODY_RE = re.compile(rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})[ \t]+at[ \t]+(?:the[ \t]+)?[\w ,.'’-]*[A-Z][\w.&-]*")
 #: A plural noun's first example without a comma: "dozens of papers ranging from (such expected
@@ -1498,6 +1501,9 @@ _GROUP_OF_NAME_RE = re.compile(
 _DOCUMENT_HEAD = r"(?:poll|survey|analysis|report|study|database|article|ad|video|clip|memo|letter|website|" \
     r"statement|transcript|editorial|research|review|audit|filing|complaint|lawsuit|tweet|post|book)"
 _DOCUMENT_HEADS = rf"{_DOCUMENT_HEAD}s?"
+#: Documents that speak for the author a source mention names ("F.A.A. records show", "Audit files
+#: from X", "July's X polling"), but that "the records" does not refer back to as a named document.
+_AUTHORED_HEADS = rf"(?:{_DOCUMENT_HEAD}|record|file|polling)s?"
 #: A partner after a slash in a joint document's name ("Reuters/Ipsos poll", "a New York Times/CBS
 #: News poll"): the first named is its author, as readers cite it.
 _PARTNER = rf"(?:/{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*)?"
@@ -1530,9 +1536,10 @@ _PUBLISHED_IN = r"(?:(?:that|which)[ \t]+(?:appeared|was[ \t]+published|ran)|pub
 #: A document whose mention names its author or source: "a Bloomberg poll", "a new report by
 #: Politico", "Data from the 2014 Rural Housing Survey", "A 2014 study that appeared in ...".
 _NAMED_AUTHOR_RE = re.compile(
-    rf"(?:{_DET_MODS}(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_DOCUMENT_HEADS}\b.*"
-    rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_DOCUMENT_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
-    rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:the[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
+    rf"(?:{_DET_MODS}(?!(?i:{_AUTHORED_HEADS})[ \t]+{_AUTHORED_HEADS}\b)"  # "Audit files from X": no author "Audit"
+    rf"(?P<name>{_CAP_NAME}){_PARTNER}(?:['’]s)?[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_AUTHORED_HEADS}\b.*"
+    rf"|{_DET_MODS}(?:\d{{4}}[ \t]+)?(?:[A-Z][\w\-]*[ \t]+)?(?:{_AUTHORED_HEADS}|[Dd]ata)[ \t]+(?:[a-z][\w\-]*[ \t]+)?"
+    rf"(?:by|from|{_PUBLISHED_IN})[ \t]+(?:[Tt]he[ \t]+)?(?:\d{{4}}[ \t]+)?(?P<name2>{_CAP_NAME}).*)",
     re.S)
 _PROXY_NOUNS = r"(?:spokes(?:wo)?m[ae]n|leaders?|spokespersons?|spokespeople|officials?|reporters?|aides?|representatives?" \
     r"|lawyers?|attorneys?|analysts?|researchers?|economists?|executives?)"
