@@ -1031,3 +1031,12 @@ def test_records_files_and_polling_speak_for_the_author_they_name():
         assert speaker_of(text.format(mention), "the jet flew twice", mention_text) == speaker, mention
     text = "A Harlow Times poll came out on Monday. The records show the jet flew twice."
     assert speaker_of(text, "the jet flew twice", "The records") is None
+
+
+def test_proxies_of_a_named_campaign_speak_for_the_campaign():
+    """"Okoye campaign aides" speak for the Okoye campaign, as "a spokesman for X" speaks for X,
+    not for the candidate; "Okoye's campaign strategist" is still one unnamed person."""
+    text = "Sen. Dana Okoye toured Harlow. Okoye campaign aides said the tour went well."
+    assert speaker_of(text, "the tour went well", "Okoye campaign aides") == "Okoye campaign"
+    text = "Tom Vesper bought a mine. Vesper's campaign strategist said the mine is safe."
+    assert speaker_of(text, "the mine is safe", "Vesper's campaign strategist") is None

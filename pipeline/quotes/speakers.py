@@ -1187,9 +1187,9 @@ class _Resolver:
         campaign", "a Bloomberg poll" / "a new report by Politico" -> the poll's or report's
         author, "a spokesman for Nordholm" / "a Homeland Security Department official" -> the
         body (unnamed people speaking for a named body are that body).  ``None`` otherwise."""
-        m = _GROUP_OF_NAME_RE.fullmatch(mention)
+        m = _GROUP_OF_NAME_RE.fullmatch(mention) or _GROUP_PROXY_RE.fullmatch(mention)
         name = None
-        if m:
+        if m:  # (its proxies too: "Clinton campaign aides" speak for the campaign)
             name, head = m.group("name"), m.group("head")
         elif (m := _PRONOUN_GROUP_RE.fullmatch(mention)) is not None:
             # "His campaign", "her administration": the group of the person the pronoun refers to
@@ -1565,6 +1565,8 @@ _STATE_RE = re.compile(rf"(?<![\w’'-])(?:{'|'.join(sorted(US_STATES, key=len, 
 
 
 #: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
+#: Proxies of a person's campaign or administration: "Clinton campaign aides", "Trump administration officials".
+_GROUP_PROXY_RE = re.compile(rf"{_GROUP_OF_NAME_RE.pattern}[ \t]+{_PROXY_NOUNS}")
 #: "His campaign", "her administration": the group of the person the pronoun refers to.
 _PRONOUN_GROUP_RE = re.compile(r"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?P<head>campaign|camp)")
 _PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
