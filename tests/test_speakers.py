@@ -1040,3 +1040,11 @@ def test_proxies_of_a_named_campaign_speak_for_the_campaign():
     assert speaker_of(text, "the tour went well", "Okoye campaign aides") == "Okoye campaign"
     text = "Tom Vesper bought a mine. Vesper's campaign strategist said the mine is safe."
     assert speaker_of(text, "the mine is safe", "Vesper's campaign strategist") is None
+
+
+def test_a_bare_surname_takes_the_one_full_name_written_after_a_place_preposition():
+    """"apologized to Ada Okoye ... Okoye said": a given name and surname after "to" are no proof
+    of a person alone, but they are the fullest form of a bare surname no other full name fits."""
+    text = ("Sen. Tom Baker apologized to Ada Okoye on Monday. The party blocked his data.\n\n"
+            "Okoye said the apology was welcome.")
+    assert speaker_of(text, "the apology was welcome", "Okoye") == "Ada Okoye"

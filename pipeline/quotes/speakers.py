@@ -684,6 +684,10 @@ class _Resolver:
         persons = [o for o in occs if not o.is_org and o.evidence]
         self.full_names = {o.core for o in persons if len(o.core) >= 2}
         self.formal = _formal_names(self.full_names)
+        #: given name and surname after a place preposition ("apologized to Hillary Clinton"): no
+        #: evidence of a person alone, but the fullest form of a bare surname no full name fits
+        self.weak_full = {o.core for o in occs if not o.is_org and not o.evidence and len(o.core) == 2
+                          and first_name_gender(o.core[0]) in ("m", "f")}
         # Occurrences that count: organisations, evidenced persons, and bare
         # tokens that are a variant of an evidenced full name ("Han").
         self.occs: list[_Occ] = []
@@ -728,6 +732,9 @@ class _Resolver:
             close = difflib.get_close_matches(core[0], surnames, n=2, cutoff=0.85)
             if len(close) == 1:
                 cands = [f for f in self.full_names if f[-1] == close[0]]
+        if not cands and not peek and len(core) == 1:
+            weak = [f for f in self.weak_full if f[-1] == core[0]]
+            cands = weak if len(weak) == 1 else []
         if not cands:
             return None
         if peek:
