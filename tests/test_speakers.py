@@ -989,3 +989,13 @@ def test_titles_with_of_capitals_month_tails_and_others_keep_the_name():
              "Both the Harbour Gazette and the Valley Bureau": "Harbour Gazette"}
     for mention, speaker in cases.items():
         assert speaker_of(text.format(mention), "the bill would pass", mention) == speaker, mention
+
+
+def test_a_document_owned_by_a_pronoun_speaks_for_its_referent():
+    """"her campaign finance reports", "his book 'A Long Road'": a document whose owner is a
+    possessive pronoun speaks for the person the pronoun refers to, as "Okoye's filings" does."""
+    text = ("Dana Okoye left the race in May. She still had $2 million in the bank, according to her campaign "
+            "finance reports.")
+    assert speaker_of(text, "She still had", "her campaign finance reports") == "Dana Okoye"
+    text = "Paul Whitlock built hotels. He paid cash, as his book ''A Long Road'' tells it."
+    assert speaker_of(text, "He paid cash", "his book ''A Long Road''") == "Paul Whitlock"
