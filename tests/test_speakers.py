@@ -999,3 +999,11 @@ def test_a_document_owned_by_a_pronoun_speaks_for_its_referent():
     assert speaker_of(text, "She still had", "her campaign finance reports") == "Dana Okoye"
     text = "Paul Whitlock built hotels. He paid cash, as his book ''A Long Road'' tells it."
     assert speaker_of(text, "He paid cash", "his book ''A Long Road''") == "Paul Whitlock"
+
+
+def test_his_campaign_is_the_campaign_the_text_names():
+    """"His campaign" is the named campaign of the one "his" refers to ("the Okoye campaign"), not
+    a person the text titles with a campaign role; with no such campaign named, as before."""
+    text = ("Okoye campaign manager Paul Whitlock said the staff had been warned. At the rally, Victor Okoye said "
+            "his aides “made a mistake.” His campaign said the fine was unfair.")
+    assert speaker_of(text, "the fine was unfair", "His campaign") == "Okoye campaign"

@@ -1208,6 +1208,13 @@ class _Resolver:
             if owner is not None and not owner.is_org:
                 return self._named_in_description(f"{owner.name}’s {m.group('thing')}", pos)
             return None
+        m = re.fullmatch(r"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+campaign", mention)
+        if m:  # "his campaign": the campaign of the one the pronoun refers to, when the text names it
+            owner = self._resolve_pronoun(m.group("pronoun"), pos)
+            if owner is not None and not owner.is_org:
+                name = owner.name.split()[-1]
+                if re.search(rf"(?<![\w’'-]){re.escape(name)}(?:['’]s)?[ \t]+campaign\b", self.text):
+                    return self.entities.setdefault(f"{name} campaign", _Entity(f"{name} campaign", True))
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
