@@ -1048,3 +1048,21 @@ def test_a_bare_surname_takes_the_one_full_name_written_after_a_place_prepositio
     text = ("Sen. Tom Baker apologized to Ada Okoye on Monday. The party blocked his data.\n\n"
             "Okoye said the apology was welcome.")
     assert speaker_of(text, "the apology was welcome", "Okoye") == "Ada Okoye"
+
+
+def test_a_document_owned_by_a_pronoun_speaks_for_its_referent():
+    """"her campaign finance reports", "his book 'A Long Road'": a document whose owner is a
+    possessive pronoun speaks for the person the pronoun refers to, as "Okoye's filings" does."""
+    text = ("Dana Okoye left the race in May. She still had $2 million in the bank, according to her campaign "
+            "finance reports.")
+    assert speaker_of(text, "She still had", "her campaign finance reports") == "Dana Okoye"
+    text = "Paul Whitlock built hotels. He paid cash, as his book ''A Long Road'' tells it."
+    assert speaker_of(text, "He paid cash", "his book ''A Long Road''") == "Paul Whitlock"
+
+
+def test_his_campaign_is_the_campaign_the_text_names():
+    """"His campaign" is the named campaign of the one "his" refers to ("the Okoye campaign"), not
+    a person the text titles with a campaign role; with no such campaign named, as before."""
+    text = ("Okoye campaign manager Paul Whitlock said the staff had been warned. At the rally, Victor Okoye said "
+            "his aides “made a mistake.” His campaign said the fine was unfair.")
+    assert speaker_of(text, "the fine was unfair", "His campaign") == "Okoye campaign"

@@ -1235,6 +1235,12 @@ class _Resolver:
         m = _PRONOUN_PROXY_RE.fullmatch(mention)
         if m:  # "His aides", "her lawyer": those they speak for
             return self._resolve_pronoun(m.group("pronoun"), pos)
+        m = _PRONOUN_THING_RE.fullmatch(mention)
+        if m:  # "her campaign finance reports", "his book": the referent's document, as "Okoye's" would be
+            owner = self._resolve_pronoun(m.group("pronoun"), pos)
+            if owner is not None and not owner.is_org:
+                return self._named_in_description(f"{owner.name}’s {m.group('thing')}", pos)
+            return None
         m = _POSSESSOR_RE.fullmatch(mention)
         if m and m.group("name") != "Let" and not _is_person_noun(m.group("thing")):
             return self._resolve_text(m.group("name"), pos + m.start("name"), nested=True)
@@ -1577,6 +1583,13 @@ _GROUP_PROXY_RE = re.compile(rf"{_GROUP_OF_NAME_RE.pattern}[ \t]+{_PROXY_NOUNS}"
 #: "His campaign", "her administration": the group of the person the pronoun refers to.
 _PRONOUN_GROUP_RE = re.compile(r"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?P<head>campaign|camp)")
 _PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
+
+
+#: "her campaign finance reports", "his book 'A Long Road'", "his prepared statement": a document
+#: of the person the possessive pronoun refers to, which speaks for that person.
+_PRONOUN_THING_RE = re.compile(
+    rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?P<thing>(?:[a-z][\w\-]*[ \t]+){{0,3}}?"
+    rf"(?:{_DOCUMENT_HEADS}|documents|records)\b[^,;:()]{{0,60}})")
 
 
 #: "Ivana Trump's brief", "Jared Diamond's 2005 best seller", "Stumpf's": a thing that speaks for
