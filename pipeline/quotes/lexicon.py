@@ -20,6 +20,13 @@ import pycountry
 US_STATES: frozenset[str] = frozenset(
     sub.name for sub in pycountry.subdivisions.get(country_code="US") if sub.type == "State") - {"Washington"}
 
+#: Day and month names, for date phrases ("on Monday", "in March", "July's poll").
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",
+                           "September", "October", "November", "December")
+WEEKDAY_ALT = "|".join(WEEKDAYS)
+MONTH_ALT = "|".join(MONTHS)
+
 #: Finite reporting verbs (past and present forms).  Multi-word cues are allowed.
 REPORTING_VERBS: tuple[str, ...] = (
     "said", "says", "say", "added", "adds", "told", "tells", "tell",

@@ -73,8 +73,11 @@ from pipeline.quotes.lexicon import (
     DESCRIPTION_RE,
     NAME_PARTICLES,
     NAME_RE,
+    MONTH_ALT,
     ROLE_NOUNS,
     US_STATES,
+    WEEKDAY_ALT,
+    WEEKDAYS,
     VERB_ALT,
     trim_mention,
 )
@@ -522,6 +525,12 @@ def _holds(roles, role: frozenset[str]) -> bool:
     return role <= {_ROLE_FORMS.get(r, r) for r in roles}
 
 
+def _title_words(o: _Occ) -> list[str]:
+    """The words an occurrence is titled with, before it and in its apposition ("Justice",
+    "the appeals court judge")."""
+    return list(o.titles) + re.findall(r"[\w.]+", o.appos)
+
+
 def _names_a_person(head: str) -> bool:
     """Whether "the <head>" can be a re-mention of a named person ("the campaigner", not
     "the secretariat", and not "the spokeswoman", who speaks for someone else)."""
@@ -957,13 +966,12 @@ class _Resolver:
         for o in self.occs:
             if o.is_org or not (o.titles or o.appos) or o.start > pos + _DOCUMENT_REACH:
                 continue
-            words = [w.lower() for w in o.titles + re.findall(r"[\w.]+", o.appos)]
+            words = [w.lower() for w in _title_words(o)]
             if not _holds(words, role) or (gender and gender_of(words, list(o.core)) not in (None, gender)) \
                     or (party and _party(words) not in (None, party)):
                 continue
             full = self._full_for(o.core, o.start, peek=True) or o.core
-            cands.setdefault(self.formal.get(full, full), set()).update(
-                o.titles + re.findall(r"[\w.]+", o.appos))
+            cands.setdefault(self.formal.get(full, full), set()).update(_title_words(o))
         qualifier = {w for w in re.findall(r"[\w.’'-]+", mention)[1:] if w[:1].isupper() and w.lower() not in _PARTIES}
         if len(cands) > 1 and qualifier:
             cands = {c: words for c, words in cands.items() if qualifier <= words}
@@ -984,7 +992,7 @@ class _Resolver:
             if o.is_org or not o.evidence:
                 return None  # another name comes first
             if role is not None:
-                ent = self._person(o) if _holds([w.lower() for w in o.titles + re.findall(r"[\w.]+", o.appos)], role) else None
+                ent = self._person(o) if _holds([w.lower() for w in _title_words(o)], role) else None
                 return ent if ent is None or gender is None or ent.gender in (None, gender) else None
             opens = re.search(r"(?:^|[.!?][\"”’']?[ \t]+|\n\s*)$", self.text[max(0, o.start - 4):o.start])
             if opens and _SUBJ_OF_VERB_RE.match(self.text, o.end, min(len(self.text), o.end + 120)):
@@ -1199,7 +1207,7 @@ class _Resolver:
         if m:  # (its proxies too: "Clinton campaign aides" speak for the campaign)
             name, head = m.group("name"), m.group("head")
         elif (m := _PRONOUN_GROUP_RE.fullmatch(mention)) is not None:
-            # "His campaign", "her administration": the group of the person the pronoun refers to
+            # "His campaign", "her camp": the campaign of the person the pronoun refers to
             owner = self._resolve_pronoun(m.group("pronoun"), pos)
             if owner is None or owner.is_org or not re.search(
                     rf"(?<![\w’'-]){re.escape(owner.name.split()[-1])}(?:['’]s?)?[ \t]+campaign\b", self.text):
@@ -1490,13 +1498,12 @@ _CAP_NAME = rf"{_NOT_NAME_START}{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ 
 #: Capitalised words that open a run of names but are not part of one ("A Justice Department
 #: spokesperson", "Former White House aides").
 _LEADING_NOT_NAME = frozenset("""the a an another some other others many most several both each all any
-    top senior former this that these those such his her their its our my recent monday tuesday wednesday
-    thursday friday saturday sunday""".split()) | _NOT_NAME_LEADS | _NUMBER_WORDS | frozenset("one".split())
+    top senior former this that these those such his her their its our my recent""".split()) \
+    | frozenset(day.lower() for day in WEEKDAYS) | _NOT_NAME_LEADS | _NUMBER_WORDS | frozenset("one".split())
 #: A name after "the": "the New York Times" ("New" opens no name at a sentence's start).
 _THE_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|for|and|the|on|&)[ \t]+)?{_CAP_WORD})*"
 #: A day's or month's possessive opens a description as a determiner does: "July's Harlow Post poll".
-_WHEN_POSSESSIVE = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|" \
-    r"July|August|September|October|November|December)['’]s[ \t]+)"
+_WHEN_POSSESSIVE = rf"(?:(?:{WEEKDAY_ALT}|{MONTH_ALT})['’]s[ \t]+)"
 _DET_MODS = rf"(?:(?:[Tt]he|[Aa]n?|[Oo]ne|[Tt]wo|[Hh]is|[Hh]er)[ \t]+|{_WHEN_POSSESSIVE})?(?:[a-z][\w\-]*[ \t]+){{0,3}}?"
 #: A body housed at another: "The Budget Policy Center at the Harlow Institute" is the center.
 _BODY_AT_BODY_RE = re.compile(rf"(?:[Tt]he[ \t]+)?(?P<name>{_CAP_NAME})[ \t]+at[ \t]+(?:the[ \t]+)?[\w ,.'’-]*[A-Z][\w.&-]*")
@@ -1577,11 +1584,11 @@ _STATE_RE = re.compile(rf"(?<![\w’'-])(?:{'|'.join(sorted(US_STATES, key=len, 
                        r"(?![ \t]+[A-Z])")  # (not "New York Times", "Virginia Tech")
 
 
-#: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
 #: Proxies of a person's campaign or administration: "Clinton campaign aides", "Trump administration officials".
 _GROUP_PROXY_RE = re.compile(rf"{_GROUP_OF_NAME_RE.pattern}[ \t]+{_PROXY_NOUNS}")
-#: "His campaign", "her administration": the group of the person the pronoun refers to.
+#: "His campaign", "her camp": the campaign of the person the pronoun refers to.
 _PRONOUN_GROUP_RE = re.compile(r"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?P<head>campaign|camp)")
+#: "His aides", "her spokeswoman": people who speak for the person the pronoun refers to.
 _PRONOUN_PROXY_RE = re.compile(rf"(?P<pronoun>[Hh]is|[Hh]er)[ \t]+(?:[a-z][\w\-]*[ \t]+)?{_PROXY_NOUNS}")
 
 
@@ -1620,10 +1627,9 @@ _TAIL_OPENERS = frozenset("""last on in during this earlier later yesterday toda
 
 
 _DATE_TAIL_RE = re.compile(
-    r"[ \t,]+(?:(?:on|last|this|late|early)[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    rf"[ \t,]+(?:(?:on|last|this|late|early)[ \t]+)?(?:{WEEKDAY_ALT}|"
     r"yesterday|today|tonight|(?:last|this)[ \t]+(?:week|month|year))(?:[ \t]+(?:morning|afternoon|evening|night))?$"
-    r"|[ \t,]+(?:(?:in|on|last|this|early|late)[ \t]+)?(?:January|February|March|April|May|June|July|August|September"
-    r"|October|November|December)(?:[ \t]+\d{1,2})?$")
+    rf"|[ \t,]+(?:(?:in|on|last|this|early|late)[ \t]+)?(?:{MONTH_ALT})(?:[ \t]+\d{{1,2}})?$")
 
 
 def _cut_adverbial_tail(mention: str) -> str:

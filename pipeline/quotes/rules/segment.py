@@ -53,6 +53,7 @@ from pipeline.quotes.lexicon import (
     GERUND_RE,
     POST_RE,
     VERB_RE,
+    WEEKDAY_ALT,
     find_subject,
     trim_mention,
 )
@@ -75,13 +76,13 @@ _TOLD_OBJECT_RE = re.compile(
 )
 _WHEN = (
     r"(?:on|in|at|during|after|before|late|early|earlier|later|last|this|yesterday|"
-    r"today|tonight|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    rf"today|tonight|{WEEKDAY_ALT})"
 )
 _ADV_THAT_RE = re.compile(
     rf"(?:[ \t]*,?[ \t]+{_WHEN}\b[^,.;:!?“”\"\n]{{0,50}}?)?,?[ \t]+that\b[ \t]*"
 )
 _TIME_ADV_RE = re.compile(
-    r"[ \t]+(?:on[ \t]+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    rf"[ \t]+(?:on[ \t]+)?(?:{WEEKDAY_ALT}|"
     r"yesterday|today|tonight)\b,?"
 )
 _ACCORDING_FRONT_RE = re.compile(ACCORDING_RE.pattern + r"[ \t]*,[ \t]*")
